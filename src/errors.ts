@@ -1,0 +1,89 @@
+/**
+ * Typed errors with stable codes. Adapters, the CLI and the HTTP API map a code to a
+ * friendly sentence, an exit code or a status; nobody parses messages.
+ */
+export const ERROR_CODES = [
+  'BAD_INPUT',
+  'CONFIG',
+  'MODEL_UNAVAILABLE',
+  'MODEL_MISSING',
+  'OVERLOADED',
+  'TIMEOUT',
+  'BAD_OUTPUT',
+  'SHED',
+  'STORE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class NormguardError extends Error {
+  readonly code: ErrorCode;
+  /** Worth trying again later (by the scheduler, or by the user). */
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NormguardError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** One problem with one input field, reported together with the others. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class BadInputError extends NormguardError {
+  readonly problems: FieldProblem[];
+  constructor(problems: FieldProblem[]) {
+    super('BAD_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+    this.name = 'BadInputError';
+    this.problems = problems;
+  }
+}
+
+export class ConfigError extends NormguardError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('CONFIG', `invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Codes that mean "the model could not answer", as opposed to "you asked wrongly". */
+export const MODEL_UNAVAILABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'MODEL_UNAVAILABLE',
+  'MODEL_MISSING',
+  'OVERLOADED',
+  'TIMEOUT',
+  'SHED',
+]);
+
+export function isModelUnavailable(err: unknown): err is NormguardError {
+  return err instanceof NormguardError && MODEL_UNAVAILABLE_CODES.has(err.code);
+}
+
+/** The one sentence a chat user or CLI user sees for an error; never a stack trace. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof NormguardError)) return 'Something went wrong on our side; the moderators can check the logs.';
+  switch (err.code) {
+    case 'BAD_INPUT':
+      return `That input was not usable: ${err.message}.`;
+    case 'CONFIG':
+      return err.message;
+    case 'MODEL_MISSING':
+      return `The model is not installed on the Ollama host: ${err.message}`;
+    case 'MODEL_UNAVAILABLE':
+      return `The model is unavailable right now (${err.message}). Please try again in a minute.`;
+    case 'OVERLOADED':
+    case 'SHED':
+      return 'The model is busy right now. Please try again in a minute.';
+    case 'TIMEOUT':
+      return `The model took too long to answer (${err.message}). Please try again.`;
+    case 'BAD_OUTPUT':
+      return 'The model gave an answer we could not read. Please try again.';
+    case 'STORE':
+      return 'Storage is unavailable right now; nothing was lost, please try again.';
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { severitySchema } from '../assessment/types.js';
+
+export const CHANNEL_MODES = ['off', 'shadow', 'flag', 'coach'] as const;
+export const channelModeSchema = z.enum(CHANNEL_MODES);
+export type ChannelMode = z.infer<typeof channelModeSchema>;
+
+export const channelSettingsSchema = z.object({
+  mode: channelModeSchema,
+  /** Send `unclear` assessments to review instead of recording them silently. */
+  unclearToReview: z.boolean().default(false),
+});
+export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+
+/** Per guild (Discord) or workspace (Slack) settings; one schema, parsed at the store's edge. */
+export const workspaceSettingsSchema = z.object({
+  channels: z.record(z.string(), channelSettingsSchema).default({}),
+  reviewChannelId: z.string().nullable().default(null),
+  moderatorRoleIds: z.array(z.string()).default([]),
+  moderatorUserIds: z.array(z.string()).default([]),
+  exemptRoleIds: z.array(z.string()).default([]),
+  exemptUserIds: z.array(z.string()).default([]),
+  exemptChannelIds: z.array(z.string()).default([]),
+  thresholds: z
+    .object({
+      /** Lowest severity that opens a review case in `flag` mode (and in `coach` mode). */
+      flag: severitySchema.default('medium'),
+      /** In `coach` mode: lowest severity that gets a polite explanation instead of silence. */
+      explain: severitySchema.default('medium'),
+      /** In `coach` mode: lowest severity that is flagged rather than explained. */
+      coachFlag: severitySchema.default('high'),
+    })
+    .default({ flag: 'medium', explain: 'medium', coachFlag: 'high' }),
+  cooldowns: z
+    .object({
+      /** After acting on an author, stay silent about them for this long (ms). */
+      authorMs: z.number().int().nonnegative().default(10 * 60_000),
+      /** After posting an explanation in a channel, do not explain there again for this long (ms). */
+      channelMs: z.number().int().nonnegative().default(2 * 60_000),
+    })
+    .default({ authorMs: 10 * 60_000, channelMs: 2 * 60_000 }),
+});
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+
+export function defaultWorkspaceSettings(): WorkspaceSettings {
+  return workspaceSettingsSchema.parse({});
+}
