@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Completion, InferenceClient, Priority } from '../inference/types.js';
+import { buildFrame, DEFAULT_LABELS, type Frame, type FrameFields, type FrameLabels } from '../strategies/index.js';
+import { verdictQuestion } from './prompts.js';
+import type { Assessment, Strategy, VerdictMethod } from './types.js';
+import { parseVerdict, VERDICT_JSON_SCHEMA } from './verdict.js';
+
+/** The slice of the assessment cache the assessor needs (the store provides it). */
+export interface AssessmentCachePort {
+  get(key: string): Promise<Assessment | null>;
+  set(key: string, assessment: Assessment, ttlMs: number): Promise<void>;
+}
+
+export interface AssessorOptions {
+  inference: InferenceClient;
+  method: VerdictMethod;
+  maxTokens: number;
+  verdictMaxTokens: number;
+  cache?: AssessmentCachePort;
+  cacheTtlMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface AssessRequest {
+  strategy: Strategy;
+  fields: FrameFields;
+  priority: Priority;
+  method?: VerdictMethod;
+  labels?: FrameLabels;
+  signal?: AbortSignal;
+  deadlineMs?: number;
+}
+
+const VERDICT_SCHEMA = { name: 'verdict', schema: VERDICT_JSON_SCHEMA as unknown as Record<string, unknown> };
+
+/** Turns a frame into an Assessment with one of the two verdict methods (DESIGN.md §3). */
+export class Assessor {
+  constructor(private readonly options: AssessorOptions) {}
+
+  get defaultMethod(): VerdictMethod {
+    return this.options.method;
+  }
+
+  /** Throws BadInputError for unusable fields and NormguardError when the model cannot answer. */
+  async assess(request: AssessRequest): Promise<Assessment> {
+    const frame = buildFrame(request.strategy, request.fields, request.labels ?? DEFAULT_LABELS);
+    const method = request.method ?? this.options.method;
+    const key = this.cacheKey(frame, method);
+    const hit = await this.cacheGet(key);
+    if (hit) return { ...hit, cached: true };
+    const assessment = method === 'fast' ? await this.fast(frame, request) : await this.structured(frame, request);
+    await this.cacheSet(key, assessment);
+    return assessment;
+  }
+
+  /** Adds the prose to a `fast` assessment (for the review card of a flagged message). */
+  async explain(request: AssessRequest, assessment: Assessment): Promise<Assessment> {
+    if (assessment.text.length > 0) return assessment;
+    const frame = buildFrame(request.strategy, request.fields, request.labels ?? DEFAULT_LABELS);
+    const prose = await this.prose(frame, request);
+    return {
+      ...assessment,
+      text: prose.content,
+      latencyMs: assessment.latencyMs + prose.latencyMs,
+      usage: addUsage(assessment.usage, prose.usage),
+      cached: false,
+    };
+  }
+
+  private async structured(frame: Frame, request: AssessRequest): Promise<Assessment> {
+    const prose = await this.prose(frame, request);
+    const verdictTurn = await this.options.inference.complete({
+      messages: [
+        { role: 'user', content: frame.prompt },
+        { role: 'assistant', content: prose.content },
+        { role: 'user', content: verdictQuestion(frame.strategy) },
+      ],
+      maxTokens: this.options.verdictMaxTokens,
+      jsonSchema: VERDICT_SCHEMA,
+      priority: request.priority,
+      signal: request.signal,
+      deadlineMs: request.deadlineMs,
+    });
+    return this.toAssessment(frame, 'structured', verdictTurn, prose.content, [prose, verdictTurn]);
+  }
+
+  private async fast(frame: Frame, request: AssessRequest): Promise<Assessment> {
+    const turn = await this.options.inference.complete({
+      messages: [{ role: 'user', content: frame.prompt }],
+      maxTokens: this.options.verdictMaxTokens,
+      jsonSchema: VERDICT_SCHEMA,
+      priority: request.priority,
+      signal: request.signal,
+      deadlineMs: request.deadlineMs,
+    });
+    return this.toAssessment(frame, 'fast', turn, '', [turn]);
+  }
+
+  private prose(frame: Frame, request: AssessRequest): Promise<Completion> {
+    return this.options.inference.complete({
+      messages: [{ role: 'user', content: frame.prompt }],
+      maxTokens: this.options.maxTokens,
+      priority: request.priority,
+      signal: request.signal,
+      deadlineMs: request.deadlineMs,
+    });
+  }
+
+  private toAssessment(frame: Frame, method: VerdictMethod, verdictTurn: Completion, text: string, turns: Completion[]): Assessment {
+    const parsed = parseVerdict(verdictTurn.content);
+    if (parsed.raw !== undefined) {
+      this.options.logger.warn({ strategy: frame.strategy, method, backend: verdictTurn.backend }, 'unreadable verdict; recorded as unclear');
+    }
+    // S4 is given its norm; the model's restatement would only be noise.
+    const norm = frame.strategy === 'norm-rationale' ? (frame.fields.norm ?? parsed.norm) : parsed.norm;
+    return {
+      strategy: frame.strategy,
+      verdict: parsed.verdict,
+      severity: parsed.severity,
+      norm,
+      summary: parsed.summary,
+      text,
+      model: verdictTurn.model,
+      method,
+      latencyMs: turns.reduce((n, t) => n + t.latencyMs, 0),
+      usage: turns.reduce((u, t) => addUsage(u, t.usage), { promptTokens: 0, completionTokens: 0 }),
+      ...(parsed.raw !== undefined ? { raw: parsed.raw } : {}),
+    };
+  }
+
+  /** Exact repeats (after sanitising, case-folded) reuse the answer; the model is deterministic enough at temperature 0.2. */
+  private cacheKey(frame: Frame, method: VerdictMethod): string {
+    const normalised = frame.prompt.toLowerCase().replace(/\s+/g, ' ').trim();
+    return createHash('sha256').update(`${this.options.inference.model}\u0000${method}\u0000${normalised}`).digest('hex');
+  }
+
+  private async cacheGet(key: string): Promise<Assessment | null> {
+    if (!this.options.cache || this.options.cacheTtlMs <= 0) return null;
+    try {
+      return await this.options.cache.get(key);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'assessment cache read failed; asking the model');
+      return null;
+    }
+  }
+
+  private async cacheSet(key: string, assessment: Assessment): Promise<void> {
+    // An unreadable verdict is worth asking again, not remembering.
+    if (!this.options.cache || this.options.cacheTtlMs <= 0 || assessment.raw !== undefined) return;
+    try {
+      await this.options.cache.set(key, assessment, this.options.cacheTtlMs);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'assessment cache write failed');
+    }
+  }
+}
+
+function addUsage(a: Assessment['usage'], b: Assessment['usage']): Assessment['usage'] {
+  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens };
+}

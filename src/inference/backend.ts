@@ -1,0 +1,205 @@
+import OpenAI from 'openai';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { Clock } from '../clock.js';
+import { NormguardError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { CircuitBreaker } from './breaker.js';
+import { classifyError, isThinkingUnsupported, modelMissing } from './classify.js';
+import { stripThinking } from './think.js';
+import type { BackendHealth, ChatMessage, Completion } from './types.js';
+
+/** The model card's sampling. Ollama substitutes 1.0 for an omitted temperature or top_p
+ * (reference/ollama.md), so they go on every request. repeat_penalty lives in the Modelfile:
+ * the OpenAI-compatible endpoint cannot carry it. */
+export const SAMPLING = { temperature: 0.2, top_p: 0.9 } as const;
+
+export interface BackendOptions {
+  url: string;
+  model: string;
+  slots: number;
+  keepAlive: string;
+  requestTimeoutMs: number;
+  coldStartTimeoutMs: number;
+  connectTimeoutMs: number;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface AttemptRequest {
+  messages: ChatMessage[];
+  maxTokens: number;
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  signal: AbortSignal;
+  /** The most this attempt may take; the scheduler passes what is left of the caller's deadline. */
+  timeoutMs: number;
+}
+
+/** One Ollama host: the openai SDK for completions, native /api calls for health and warm-up. */
+export class OllamaBackend {
+  readonly url: string;
+  readonly slots: number;
+  readonly breaker: CircuitBreaker;
+  active = 0;
+  /** Whether the model is known to be loaded; until then calls get the cold-start allowance. */
+  warm = false;
+  thinking: 'supported' | 'unsupported' | 'unknown' = 'unknown';
+  private readonly sdk: OpenAI;
+  private capabilitiesChecked: Promise<void> | null = null;
+
+  constructor(private readonly options: BackendOptions) {
+    this.url = options.url;
+    this.slots = options.slots;
+    this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerCooldownMs, options.clock);
+    // Retries belong to the scheduler (it can pick another host and respects deadlines); the
+    // SDK's default 10-minute timeout and 2 retries would triple the worst case and hide outages.
+    this.sdk = new OpenAI({ baseURL: `${options.url}/v1`, apiKey: 'ollama', maxRetries: 0, timeout: options.requestTimeoutMs });
+  }
+
+  /** How long one attempt may take before we give up: longer while the model may be loading. */
+  attemptTimeoutMs(): number {
+    return this.warm ? this.options.requestTimeoutMs : this.options.coldStartTimeoutMs;
+  }
+
+  async complete(req: AttemptRequest): Promise<Completion> {
+    await this.checkCapabilities();
+    const started = this.options.clock.now();
+    const ctx = { url: this.url, model: this.options.model, timeoutMs: req.timeoutMs };
+    const body: ChatCompletionCreateParamsNonStreaming = {
+      model: this.options.model,
+      messages: req.messages,
+      max_tokens: req.maxTokens,
+      temperature: SAMPLING.temperature,
+      top_p: SAMPLING.top_p,
+      stream: false,
+      ...(req.jsonSchema
+        ? { response_format: { type: 'json_schema', json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true } } }
+        : {}),
+    };
+    // Thinking must be off for audits; "none" is the OpenAI-compatible way to say so. A model
+    // without a thinking-capable template answers that control with a 400 instead.
+    if (this.thinking !== 'unsupported') body.reasoning_effort = 'none';
+    let response;
+    try {
+      response = await this.sdk.chat.completions.create(body, { signal: req.signal, timeout: req.timeoutMs });
+    } catch (err) {
+      if (isThinkingUnsupported(err) && body.reasoning_effort !== undefined) {
+        this.thinking = 'unsupported';
+        this.options.logger.warn({ backend: this.url }, 'model does not support thinking control; sending requests without it');
+        delete body.reasoning_effort;
+        try {
+          response = await this.sdk.chat.completions.create(body, { signal: req.signal, timeout: req.timeoutMs });
+        } catch (retryErr) {
+          throw classifyError(retryErr, ctx);
+        }
+      } else {
+        throw classifyError(err, ctx);
+      }
+    }
+    this.warm = true;
+    const choice = response.choices?.[0];
+    const raw = choice?.message?.content;
+    if (typeof raw !== 'string') {
+      throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned no message content`, { retryable: true });
+    }
+    return {
+      content: stripThinking(raw),
+      finishReason: choice?.finish_reason ?? 'unknown',
+      model: response.model ?? this.options.model,
+      backend: this.url,
+      latencyMs: this.options.clock.now() - started,
+      usage: {
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        completionTokens: response.usage?.completion_tokens ?? 0,
+      },
+    };
+  }
+
+  /** Asks /api/show once whether the model can think; unknown is fine (the 400 fallback covers it). */
+  private checkCapabilities(): Promise<void> {
+    this.capabilitiesChecked ??= this.show()
+      .then((show) => {
+        if (show) this.thinking = show.capabilities.includes('thinking') ? 'supported' : 'unsupported';
+      })
+      .catch(() => {
+        this.capabilitiesChecked = null;
+      });
+    return this.capabilitiesChecked;
+  }
+
+  /** `POST /api/show`: null when the model is absent. */
+  async show(): Promise<{ capabilities: string[] } | null> {
+    const res = await this.native('/api/show', { model: this.options.model });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new NormguardError('MODEL_UNAVAILABLE', `Ollama at ${this.url} answered ${res.status} to /api/show`, { retryable: true });
+    const body = (await res.json()) as { capabilities?: unknown };
+    return { capabilities: Array.isArray(body.capabilities) ? body.capabilities.filter((c): c is string => typeof c === 'string') : [] };
+  }
+
+  /** Loads the model and keeps it loaded, so the first user does not pay the load time. */
+  async warmUp(): Promise<void> {
+    const res = await this.native(
+      '/api/chat',
+      { model: this.options.model, messages: [], keep_alive: keepAliveValue(this.options.keepAlive), stream: false },
+      this.options.coldStartTimeoutMs,
+    );
+    if (res.status === 404) throw modelMissing(this.url, this.options.model);
+    if (!res.ok) throw new NormguardError('MODEL_UNAVAILABLE', `warm-up on ${this.url} answered ${res.status}`, { retryable: true });
+    await res.text();
+    this.warm = true;
+  }
+
+  /** What /readyz and `normguard doctor` report: reachable, model installed, loaded, thinking. */
+  async health(): Promise<BackendHealth> {
+    const base: BackendHealth = {
+      url: this.url,
+      reachable: false,
+      modelPresent: false,
+      loaded: null,
+      thinking: this.thinking,
+      breaker: this.breaker.state,
+    };
+    try {
+      const tags = await this.native('/api/tags');
+      if (!tags.ok) return { ...base, error: `/api/tags answered ${tags.status}` };
+      const installed = (((await tags.json()) as { models?: Array<{ name?: string }> }).models ?? []).map((m) => m.name ?? '');
+      const present = installed.some((name) => sameModel(name, this.options.model));
+      const health: BackendHealth = { ...base, reachable: true, modelPresent: present };
+      if (!present) return { ...health, error: modelMissing(this.url, this.options.model).message };
+      await this.checkCapabilities();
+      const ps = await this.native('/api/ps');
+      if (ps.ok) {
+        const loaded = (((await ps.json()) as { models?: Array<{ name?: string }> }).models ?? []).some((m) => sameModel(m.name ?? '', this.options.model));
+        health.loaded = loaded;
+        this.warm = loaded;
+      }
+      return { ...health, thinking: this.thinking };
+    } catch (err) {
+      return { ...base, error: classifyError(err, { url: this.url, model: this.options.model, timeoutMs: this.options.connectTimeoutMs }).message };
+    }
+  }
+
+  private async native(path: string, body?: unknown, timeoutMs = this.options.connectTimeoutMs): Promise<Response> {
+    try {
+      return await fetch(`${this.url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw classifyError(err, { url: this.url, model: this.options.model, timeoutMs });
+    }
+  }
+}
+
+/** `normguard` and `normguard:latest` name the same model; Ollama adds `:latest` to a bare name. */
+export function sameModel(installed: string, wanted: string): boolean {
+  const norm = (n: string) => (n.includes(':') ? n : `${n}:latest`);
+  return norm(installed) === norm(wanted);
+}
+
+function keepAliveValue(keepAlive: string): string | number {
+  return /^-?\d+$/.test(keepAlive) ? Number(keepAlive) : keepAlive;
+}

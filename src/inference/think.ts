@@ -1,0 +1,13 @@
+/**
+ * Removes Qwen3 thinking that leaked into `content` (a GGUF imported with a generic template
+ * can emit it even with thinking off): whole blocks, an unterminated block cut by max tokens,
+ * and a stray leading `…</think>` whose opening tag the template swallowed.
+ */
+export function stripThinking(content: string): string {
+  let text = content.replace(/<think>[\s\S]*?<\/think>/gi, '');
+  const open = text.search(/<think>/i);
+  if (open >= 0) text = text.slice(0, open);
+  const strayClose = text.search(/<\/think>/i);
+  if (strayClose >= 0) text = text.slice(strayClose + '</think>'.length);
+  return text.trim();
+}

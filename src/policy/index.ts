@@ -1,0 +1,2 @@
+export { decide, type Decision, type PolicyInput, type PolicyResult } from './decide.js';
+export * from './settings.js';
