@@ -1,0 +1,125 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Assessor } from './assessment/assessor.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { createHttpServer, listen } from './http/server.js';
+import { createInference, type Inference } from './inference/index.js';
+import type { Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { createRepositories, openStore, type KvStore, type Repositories } from './store/index.js';
+
+/** Everything the product is made of, wired once from the parsed config (the composition root). */
+export interface Core {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  inference: Inference;
+  assessor: Assessor;
+  /** Absent for one-shot CLI commands, which keep no state. */
+  store: { kv: KvStore; repos: Repositories } | null;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Open the store (SQLite or Redis) and use the assessment cache. */
+  withStore: boolean;
+}
+
+export async function createCore(config: Config, options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? systemClock;
+  const { logger } = options;
+  let metrics: Metrics | undefined;
+  const inference = createInference(config, {
+    clock,
+    logger,
+    hooks: {
+      onShed: () => metrics?.shed.inc(),
+      onAttempt: (e) => {
+        metrics?.inferenceAttempts.inc({ backend: e.backend, priority: e.priority, outcome: e.outcome });
+        metrics?.inferenceLatency.observe({ priority: e.priority }, e.latencyMs / 1000);
+      },
+    },
+  });
+  metrics = new Metrics({
+    queueDepth: () => inference.scheduler.stats().queued,
+    inFlight: () => inference.scheduler.stats().active,
+    breakers: () => inference.backends.map((b) => ({ url: b.url, state: b.breaker.state })),
+  });
+  let store: Core['store'] = null;
+  if (options.withStore) {
+    const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, logger });
+    store = { kv, repos: createRepositories(kv, clock) };
+  }
+  const assessor = new Assessor({
+    inference: inference.client,
+    method: config.NORMGUARD_VERDICT_METHOD,
+    maxTokens: config.NORMGUARD_MAX_TOKENS,
+    verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
+    cache: store?.repos.assessmentCache,
+    cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
+    clock,
+    logger,
+  });
+  return {
+    config,
+    logger,
+    clock,
+    metrics,
+    inference,
+    assessor,
+    store,
+    close: async () => {
+      await store?.kv.close();
+    },
+  };
+}
+
+export interface Service {
+  http: Server | null;
+  address: AddressInfo | null;
+  stop(): Promise<void>;
+}
+
+/** `normguard start`: the HTTP API now; the chat adapters join the same process. */
+export async function startService(core: Core): Promise<Service> {
+  const { config, logger } = core;
+  let http: Server | null = null;
+  let address: AddressInfo | null = null;
+  if (config.NORMGUARD_HTTP_ENABLED) {
+    http = createHttpServer({
+      assessor: core.assessor,
+      health: () => core.inference.health(),
+      metrics: core.metrics,
+      logger,
+      apiToken: config.NORMGUARD_API_TOKEN,
+    });
+    address = await listen(http, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
+    logger.info({ host: address.address, port: address.port }, 'HTTP API listening');
+  }
+  // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
+  void core.inference.warmUp();
+  void reportOllama(core);
+  return {
+    http,
+    address,
+    stop: async () => {
+      if (http) {
+        const server = http;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+      }
+      await core.close();
+    },
+  };
+}
+
+async function reportOllama(core: Core): Promise<void> {
+  for (const h of await core.inference.health()) {
+    if (h.reachable && h.modelPresent) core.logger.info({ backend: h.url, thinking: h.thinking }, 'Ollama reachable and model installed');
+    else core.logger.warn({ backend: h.url }, `Ollama not ready: ${h.error ?? 'unknown problem'}; audits will fail until it is (run \`normguard doctor\`)`);
+  }
+}

@@ -1,0 +1,17 @@
+export const USAGE = `normguard — a moral-reasoning moderation judge served by Ollama
+
+Usage:
+  normguard start                                   run the service (HTTP API, and chat adapters when configured)
+  normguard check    --situation S --intent I --action A   is the action permissible? (frame S3)
+  normguard evaluate --situation S --intent I --action A   moral evaluation of the action (frame S2)
+  normguard advise   --situation S --intent I              ethical assessment and action plan (frame S1)
+  normguard why      --norm N --situation S                why the norm matters here (frame S4)
+  normguard doctor                                  check the config and every Ollama host
+
+Options for check, evaluate, advise and why:
+  --json              print the Assessment as JSON
+  --method M          structured (prose, then a JSON verdict) or fast (JSON verdict only)
+
+Exit codes: 0 answered, 2 bad input or configuration, 3 model unavailable.
+Configuration comes from the environment and ./.env (see .env.example).
+`;
