@@ -103,8 +103,13 @@ export class OllamaBackend {
     if (typeof raw !== 'string') {
       throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned no message content`, { retryable: true });
     }
+    const content = stripThinking(raw);
+    if (content.length === 0) {
+      // Nothing but (possibly cut-off) thinking, or nothing at all: worth one more try, not an answer.
+      throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned an empty answer${raw.length > 0 ? ' (only thinking)' : ''}`, { retryable: true });
+    }
     return {
-      content: stripThinking(raw),
+      content,
       finishReason: choice?.finish_reason ?? 'unknown',
       model: response.model ?? this.options.model,
       backend: this.url,
