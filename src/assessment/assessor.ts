@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Completion, InferenceClient, Priority } from '../inference/types.js';
 import { buildFrame, DEFAULT_LABELS, type Frame, type FrameFields, type FrameLabels } from '../strategies/index.js';
+import { cacheKey } from '../store/assessment-cache.js';
 import { verdictQuestion } from './prompts.js';
 import type { Assessment, Strategy, VerdictMethod } from './types.js';
 import { parseVerdict, VERDICT_JSON_SCHEMA } from './verdict.js';
@@ -46,9 +46,10 @@ export class Assessor {
 
   /** Throws BadInputError for unusable fields and NormguardError when the model cannot answer. */
   async assess(request: AssessRequest): Promise<Assessment> {
-    const frame = buildFrame(request.strategy, request.fields, request.labels ?? DEFAULT_LABELS);
+    const labels = request.labels ?? DEFAULT_LABELS;
+    const frame = buildFrame(request.strategy, request.fields, labels);
     const method = request.method ?? this.options.method;
-    const key = this.cacheKey(frame, method);
+    const key = this.cacheKey(frame, method, labels);
     const hit = await this.cacheGet(key);
     if (hit) return { ...hit, cached: true };
     const assessment = method === 'fast' ? await this.fast(frame, request) : await this.structured(frame, request);
@@ -131,10 +132,14 @@ export class Assessor {
     };
   }
 
-  /** Exact repeats (after sanitising, case-folded) reuse the answer; the model is deterministic enough at temperature 0.2. */
-  private cacheKey(frame: Frame, method: VerdictMethod): string {
-    const normalised = frame.prompt.toLowerCase().replace(/\s+/g, ' ').trim();
-    return createHash('sha256').update(`${this.options.inference.model}\u0000${method}\u0000${normalised}`).digest('hex');
+  /** Exact repeats (after sanitising; case and spacing aside) reuse the answer: at temperature 0.2 a re-ask adds little. */
+  private cacheKey(frame: Frame, method: VerdictMethod, labels: FrameLabels): string {
+    return cacheKey({
+      strategy: frame.strategy,
+      method,
+      model: this.options.inference.model,
+      fields: { ...frame.fields, labels: `${labels.context}|${labels.intent}|${labels.guideline}` },
+    });
   }
 
   private async cacheGet(key: string): Promise<Assessment | null> {
