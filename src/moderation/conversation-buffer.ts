@@ -1,0 +1,66 @@
+import type { IncomingMessage } from './message.js';
+
+export interface BufferedMessage {
+  messageId: string;
+  authorName: string;
+  authorId: string;
+  text: string;
+  createdAt: number;
+}
+
+export interface ConversationBufferOptions {
+  /** Messages kept per channel: the context the model sees is the last few of these. */
+  perChannel: number;
+  /** Channels kept; the least recently active is forgotten first, so memory stays bounded. */
+  maxChannels: number;
+}
+
+/**
+ * Recent messages per channel, in memory, bounded both ways. A Map keeps insertion order, so
+ * deleting and re-inserting a channel on each message makes its first key the least recent.
+ */
+export class ConversationBuffer {
+  private readonly channels = new Map<string, BufferedMessage[]>();
+
+  constructor(private readonly options: ConversationBufferOptions = { perChannel: 12, maxChannels: 5000 }) {}
+
+  push(msg: IncomingMessage): void {
+    const key = channelKey(msg.workspaceId, msg.channelId);
+    const list = this.channels.get(key) ?? [];
+    this.channels.delete(key);
+    if (!list.some((m) => m.messageId === msg.messageId)) {
+      list.push({ messageId: msg.messageId, authorName: msg.author.name, authorId: msg.author.id, text: msg.text, createdAt: msg.createdAt });
+      if (list.length > this.options.perChannel) list.splice(0, list.length - this.options.perChannel);
+    }
+    this.channels.set(key, list);
+    if (this.channels.size > this.options.maxChannels) {
+      const oldest = this.channels.keys().next().value;
+      if (oldest !== undefined) this.channels.delete(oldest);
+    }
+  }
+
+  /** Up to `limit` messages before `messageId` (or the latest), oldest first. */
+  before(workspaceId: string, channelId: string, messageId: string, limit: number): BufferedMessage[] {
+    const list = this.channels.get(channelKey(workspaceId, channelId)) ?? [];
+    const at = list.findIndex((m) => m.messageId === messageId);
+    const upto = at >= 0 ? at : list.length;
+    return list.slice(Math.max(0, upto - limit), upto);
+  }
+
+  /** Replaces a channel's memory, e.g. with history fetched from the platform after a restart. */
+  seed(workspaceId: string, channelId: string, messages: BufferedMessage[]): void {
+    this.channels.set(channelKey(workspaceId, channelId), messages.slice(-this.options.perChannel));
+  }
+
+  has(workspaceId: string, channelId: string): boolean {
+    return this.channels.has(channelKey(workspaceId, channelId));
+  }
+
+  get size(): number {
+    return this.channels.size;
+  }
+}
+
+function channelKey(workspaceId: string, channelId: string): string {
+  return `${workspaceId}\u0000${channelId}`;
+}

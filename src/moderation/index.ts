@@ -1,0 +1,10 @@
+export type { IncomingMessage, MessageAuthor } from './message.js';
+export { prefilter, MIN_LETTERS, type SkipReason } from './prefilter.js';
+export { ConversationBuffer, type BufferedMessage } from './conversation-buffer.js';
+export { auditFields, evidentGoal, CONTEXT_MESSAGES } from './situation.js';
+export { ActivityLog, type DecisionCounters } from './activity-log.js';
+export { CaseService, type AuthorRecord, type CaseDecisionAction, type OpenCaseInput } from './cases.js';
+export { caseStats, type CaseStats } from './stats.js';
+export { isModerator, isAdmin, type Actor, type PreconditionResult } from './preconditions.js';
+export { explanationText } from './explain.js';
+export { Monitor, type MonitorOutcome, type MonitorDeps } from './monitor.js';
