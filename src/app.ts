@@ -8,6 +8,20 @@ import { createInference, type Inference } from './inference/index.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { createRepositories, openStore, type KvStore, type Repositories } from './store/index.js';
+import { ActivityLog } from './moderation/activity-log.js';
+import { CaseService } from './moderation/cases.js';
+import { ConversationBuffer } from './moderation/conversation-buffer.js';
+import { Monitor } from './moderation/monitor.js';
+import type { CommandDeps } from '../commands/handlers.js';
+
+/** What the chat adapters share: one monitor, one case service, one conversation memory. */
+export interface Moderation {
+  buffer: ConversationBuffer;
+  activity: ActivityLog;
+  cases: CaseService;
+  monitor: Monitor;
+  commands: CommandDeps;
+}
 
 /** Everything the product is made of, wired once from the parsed config (the composition root). */
 export interface Core {
@@ -19,6 +33,8 @@ export interface Core {
   assessor: Assessor;
   /** Absent for one-shot CLI commands, which keep no state. */
   store: { kv: KvStore; repos: Repositories } | null;
+  /** Present whenever the store is. */
+  moderation: Moderation | null;
   close(): Promise<void>;
 }
 
@@ -64,6 +80,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     clock,
     logger,
   });
+  const moderation = store ? createModeration(config, store.kv, store.repos, assessor, clock, logger) : null;
   return {
     config,
     logger,
@@ -72,10 +89,30 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     inference,
     assessor,
     store,
+    moderation,
     close: async () => {
       await store?.kv.close();
     },
   };
+}
+
+function createModeration(config: Config, kv: KvStore, repos: Repositories, assessor: Assessor, clock: Clock, logger: Logger): Moderation {
+  const buffer = new ConversationBuffer();
+  const activity = new ActivityLog(kv, clock);
+  const cases = new CaseService(repos.cases, assessor, logger.child({ component: 'cases' }));
+  const monitor = new Monitor({
+    assessor,
+    settings: repos.settings,
+    cases,
+    activity,
+    dedupe: repos.dedupe,
+    buffer,
+    clock,
+    logger: logger.child({ component: 'monitor' }),
+    method: config.NORMGUARD_PASSIVE_METHOD,
+  });
+  const commands: CommandDeps = { assessor, settings: repos.settings, cases: repos.cases, activity, clock, logger: logger.child({ component: 'commands' }) };
+  return { buffer, activity, cases, monitor, commands };
 }
 
 export interface Service {

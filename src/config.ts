@@ -77,6 +77,20 @@ export const configSchema = z.object({
     .default(8787),
   NORMGUARD_HTTP_ENABLED: boolFlag.default(true),
   NORMGUARD_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`').optional()),
+  NORMGUARD_PASSIVE_METHOD: verdictMethodSchema.default('fast'),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_API_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. http://127.0.0.1:8080/api' }).optional()),
+  SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
+  SLACK_API_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. https://slack.com/api/' }).optional()),
+  SLACK_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  SLACK_PORT: z.coerce
+    .number({ error: 'must be a port number, e.g. 3000' })
+    .int('must be a port number, e.g. 3000')
+    .min(0, 'must be a port number, e.g. 3000')
+    .max(65535, 'must be a port number, e.g. 3000')
+    .default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -111,6 +125,12 @@ function crossFieldProblems(config: Config): string[] {
         'set a token of at least 16 characters, or bind NORMGUARD_HTTP_HOST=127.0.0.1',
     );
   }
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for HTTP mode (from the app\'s Basic Information page), or set SLACK_APP_TOKEN (xapp-…) for Socket Mode');
+  }
+  if ((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && !config.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set, e.g. xoxb-… from OAuth & Permissions');
+  }
   if (config.NORMGUARD_INTERACTIVE_DEADLINE_MS > config.NORMGUARD_COLD_START_TIMEOUT_MS) {
     problems.push('NORMGUARD_INTERACTIVE_DEADLINE_MS: must not exceed NORMGUARD_COLD_START_TIMEOUT_MS, e.g. 45000');
   }
@@ -131,7 +151,7 @@ export function secretsOf(config: Config, env: Record<string, string | undefined
     .filter(([k, v]) => isSecretName(k) && v !== undefined && v.length >= 8)
     .map(([, v]) => v as string);
   const redisPassword = config.REDIS_URL ? safePassword(config.REDIS_URL) : undefined;
-  return [config.NORMGUARD_API_TOKEN, redisPassword, ...fromEnv].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return [config.NORMGUARD_API_TOKEN, config.DISCORD_TOKEN, config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, redisPassword, ...fromEnv].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 function safePassword(url: string): string | undefined {

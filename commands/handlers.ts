@@ -1,0 +1,153 @@
+import type { Assessor } from '../src/assessment/assessor.js';
+import type { Clock } from '../src/clock.js';
+import { BadInputError, describeError } from '../src/errors.js';
+import type { Logger } from '../src/logger.js';
+import type { ActivityLog } from '../src/moderation/activity-log.js';
+import type { BufferedMessage } from '../src/moderation/conversation-buffer.js';
+import { isAdmin, type Actor } from '../src/moderation/preconditions.js';
+import { auditFields, type AuditSubject } from '../src/moderation/situation.js';
+import { caseStats } from '../src/moderation/stats.js';
+import type { WorkspaceSettings } from '../src/policy/settings.js';
+import type { CaseRepository } from '../src/store/case-repository.js';
+import type { SettingsRepository } from '../src/store/settings-repository.js';
+import { CONFIG_OPTIONS, STATS_OPTIONS, type AssessCommand } from './ethics.js';
+import { parseOptions, type OptionProblem } from './options.js';
+import { errorReply, type Reply } from './replies.js';
+import { splitSections } from './sections.js';
+
+export interface CommandDeps {
+  assessor: Assessor;
+  settings: SettingsRepository;
+  cases: CaseRepository;
+  activity: ActivityLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface CommandContext {
+  workspaceId: string;
+  channelId: string;
+  actor: Actor;
+  signal?: AbortSignal;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** `/ethics advise|evaluate|check|why`: validate, ask at interactive priority, shape the reply. */
+export async function runAssess(command: AssessCommand, input: Record<string, unknown>, deps: CommandDeps, ctx: Pick<CommandContext, 'signal'> = {}): Promise<Reply> {
+  const parsed = parseOptions(command.options, input);
+  if (!parsed.ok) return errorReply(problemsText(parsed.problems));
+  const v = parsed.value as { situation: string; intent?: string; action?: string; norm?: string; public?: boolean };
+  return assessReply(command.title, deps, ctx.signal, v.public === true, {
+    strategy: command.strategy,
+    fields: { situation: v.situation, intention: v.intent, action: v.action, norm: v.norm },
+  });
+}
+
+/** "Check this message": S3 on a chosen message with the messages around it as context. */
+export async function runCheckMessage(subject: AuditSubject, context: readonly BufferedMessage[], deps: CommandDeps, ctx: Pick<CommandContext, 'signal'> = {}): Promise<Reply> {
+  if (subject.text.trim().length === 0) return errorReply('That message has no text to check.');
+  const { excerpt: _excerpt, ...fields } = auditFields(subject, context);
+  return assessReply('Check this message', deps, ctx.signal, false, { strategy: 'permissibility', fields });
+}
+
+async function assessReply(
+  title: string,
+  deps: CommandDeps,
+  signal: AbortSignal | undefined,
+  isPublic: boolean,
+  request: Pick<Parameters<Assessor['assess']>[0], 'strategy' | 'fields'>,
+): Promise<Reply> {
+  try {
+    const assessment = await deps.assessor.assess({ ...request, priority: 'interactive', signal });
+    return { kind: 'assessment', title, assessment, sections: splitSections(assessment.text), ephemeral: !isPublic };
+  } catch (err) {
+    if (err instanceof BadInputError) return errorReply(problemsText(err.problems.map((p) => ({ option: p.field === 'intention' ? 'intent' : p.field, message: p.message }))));
+    deps.logger.warn({ err }, 'command could not be answered');
+    return errorReply(describeError(err));
+  }
+}
+
+/** `/ethics config`: admins only; applies what the options name and shows the whole result. */
+export async function runConfig(input: Record<string, unknown>, ctx: CommandContext, deps: CommandDeps): Promise<Reply> {
+  const allowed = isAdmin(ctx.actor);
+  if (!allowed.ok) return errorReply(allowed.message);
+  const parsed = parseOptions(CONFIG_OPTIONS, input);
+  if (!parsed.ok) return errorReply(problemsText(parsed.problems));
+  const change = parsed.value as ConfigChange;
+  if ((change.mode !== undefined || change.unclear_to_review !== undefined) && change.channel === undefined) {
+    return errorReply('Say which channel: `mode` and `unclear_to_review` apply to the `channel` option.');
+  }
+  const updated = await deps.settings.update(ctx.workspaceId, (s) => applyConfigChange(s, change));
+  return { kind: 'notice', text: describeSettings(updated), ephemeral: true };
+}
+
+export interface ConfigChange {
+  channel?: string;
+  mode?: WorkspaceSettings['channels'][string]['mode'];
+  unclear_to_review?: boolean;
+  review_channel?: string;
+  moderator_role?: string;
+  flag_threshold?: 'low' | 'medium' | 'high';
+  coach_flag_threshold?: 'low' | 'medium' | 'high';
+  exempt_role?: string;
+  unexempt_role?: string;
+  /** Slack's settings modal sets the whole lists at once. */
+  moderator_users?: string[];
+}
+
+/** Pure: the settings after one config command. A channel named without a mode is switched to `flag`. */
+export function applyConfigChange(current: WorkspaceSettings, change: ConfigChange): WorkspaceSettings {
+  const next: WorkspaceSettings = structuredClone(current);
+  if (change.channel !== undefined) {
+    const prior = next.channels[change.channel];
+    next.channels[change.channel] = {
+      mode: change.mode ?? prior?.mode ?? 'flag',
+      unclearToReview: change.unclear_to_review ?? prior?.unclearToReview ?? false,
+    };
+    if (next.channels[change.channel]?.mode === 'off') delete next.channels[change.channel];
+  }
+  if (change.review_channel !== undefined) next.reviewChannelId = change.review_channel;
+  if (change.moderator_role !== undefined && !next.moderatorRoleIds.includes(change.moderator_role)) next.moderatorRoleIds.push(change.moderator_role);
+  if (change.moderator_users !== undefined) next.moderatorUserIds = [...new Set(change.moderator_users)];
+  if (change.flag_threshold !== undefined) next.thresholds.flag = change.flag_threshold;
+  if (change.coach_flag_threshold !== undefined) next.thresholds.coachFlag = change.coach_flag_threshold;
+  if (change.exempt_role !== undefined && !next.exemptRoleIds.includes(change.exempt_role)) next.exemptRoleIds.push(change.exempt_role);
+  if (change.unexempt_role !== undefined) next.exemptRoleIds = next.exemptRoleIds.filter((r) => r !== change.unexempt_role);
+  return next;
+}
+
+/** Plain text with platform-neutral mention tokens (<#id>, <@&id>) that each adapter rewrites. */
+export function describeSettings(s: WorkspaceSettings): string {
+  const channels = Object.entries(s.channels);
+  const lines = [
+    '**normguard settings**',
+    `Monitored channels: ${channels.length === 0 ? 'none' : channels.map(([id, c]) => `<#${id}> ${c.mode}${c.unclearToReview ? ' (+unclear)' : ''}`).join(', ')}`,
+    `Review channel: ${s.reviewChannelId ? `<#${s.reviewChannelId}>` : 'not set — flagged cases are stored but not posted'}`,
+    `Moderator roles: ${s.moderatorRoleIds.length === 0 ? 'none (Manage Messages still counts)' : s.moderatorRoleIds.map((r) => `<@&${r}>`).join(', ')}`,
+    ...(s.moderatorUserIds.length > 0 ? [`Moderators: ${s.moderatorUserIds.map((u) => `<@${u}>`).join(', ')}`] : []),
+    `Thresholds: flag ≥ ${s.thresholds.flag}; coach explains ≥ ${s.thresholds.explain}, flags ≥ ${s.thresholds.coachFlag}`,
+    `Exempt roles: ${s.exemptRoleIds.length === 0 ? 'none' : s.exemptRoleIds.map((r) => `<@&${r}>`).join(', ')}`,
+  ];
+  return lines.join('\n');
+}
+
+/** `/ethics stats`: the review numbers for a period, plus what the monitor decided. */
+export async function runStats(input: Record<string, unknown>, ctx: CommandContext, deps: CommandDeps): Promise<Reply> {
+  const parsed = parseOptions(STATS_OPTIONS, input);
+  if (!parsed.ok) return errorReply(problemsText(parsed.problems));
+  const { days = 30, public: isPublic = false } = parsed.value as { days?: number; public?: boolean };
+  const since = deps.clock.now() - days * DAY_MS;
+  try {
+    const cases = await deps.cases.listByWorkspace(ctx.workspaceId, { since, limit: 10_000 });
+    const stats = { ...caseStats(cases, since), decisions: await deps.activity.counters(ctx.workspaceId, since) };
+    return { kind: 'stats', stats, days, ephemeral: !isPublic };
+  } catch (err) {
+    deps.logger.warn({ err }, 'stats failed');
+    return errorReply(describeError(err));
+  }
+}
+
+function problemsText(problems: OptionProblem[]): string {
+  return `Please fix: ${problems.map((p) => p.message).join('; ')}.`;
+}
