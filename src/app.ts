@@ -118,11 +118,15 @@ function createModeration(config: Config, kv: KvStore, repos: Repositories, asse
 export interface Service {
   http: Server | null;
   address: AddressInfo | null;
+  adapters: string[];
   stop(): Promise<void>;
 }
 
-/** `normguard start`: the HTTP API now; the chat adapters join the same process. */
-export async function startService(core: Core): Promise<Service> {
+/** Chat adapters are started by the caller's factory, so the core never imports an adapter. */
+export type AdapterStarter = (core: Core) => Promise<Array<{ name: string; stop(): Promise<void> }>>;
+
+/** `normguard start`: the HTTP API and every configured chat adapter in one process. */
+export async function startService(core: Core, startAdapters?: AdapterStarter): Promise<Service> {
   const { config, logger } = core;
   let http: Server | null = null;
   let address: AddressInfo | null = null;
@@ -140,10 +144,19 @@ export async function startService(core: Core): Promise<Service> {
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
   void core.inference.warmUp();
   void reportOllama(core);
+  let adapters: Awaited<ReturnType<AdapterStarter>> = [];
+  try {
+    adapters = (await startAdapters?.(core)) ?? [];
+  } catch (err) {
+    if (http) http.close();
+    throw err;
+  }
   return {
     http,
     address,
+    adapters: adapters.map((a) => a.name),
     stop: async () => {
+      await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.warn({ err, adapter: a.name }, 'adapter did not stop cleanly'))));
       if (http) {
         const server = http;
         await new Promise<void>((resolve) => server.close(() => resolve()));

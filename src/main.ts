@@ -1,3 +1,4 @@
+import { registerCommands, startAdapters } from '../adapters/index.js';
 import { runCli } from './cli/index.js';
 
 // The only place that touches process-wide state: argv, env, signals, exit code.
@@ -16,6 +17,8 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   stopSignal: stop,
+  // The entry point is the one place in src/ that knows the adapters: it plugs them in.
+  adapters: { start: startAdapters, register: registerCommands },
 });
 process.exitCode = code;
 // One-shot commands must not linger on keep-alive sockets or timers.

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createCore, startService } from '../app.js';
+import { createCore, startService, type AdapterStarter } from '../app.js';
 import type { Strategy } from '../assessment/types.js';
 import { verdictMethodSchema } from '../assessment/types.js';
 import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
@@ -16,6 +16,11 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `start` waits on it. */
   stopSignal?: Promise<void>;
+  /** The chat adapters, passed in by the entry point so the core never imports them. */
+  adapters?: {
+    start: AdapterStarter;
+    register(platform: string, options: { guildId?: string }, config: Config): Promise<string>;
+  };
 }
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2, modelUnavailable: 3 } as const;
@@ -48,6 +53,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (strategy) return runAssess(strategy, rest, config, io);
   if (command === 'doctor') return runDoctor(config, logger, io);
   if (command === 'start') return runStart(config, logger, io);
+  if (command === 'register') return runRegister(rest, config, io);
   io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);
   return EXIT.badInput;
 }
@@ -122,15 +128,39 @@ async function runStart(config: Config, logger: Logger, io: CliIo): Promise<numb
     }
     throw err;
   }
-  const service = await startService(core).catch(async (err: Error) => {
+  const service = await startService(core, io.adapters?.start).catch(async (err: Error) => {
     io.stderr(`normguard: cannot start: ${err.message}\n`);
     await core.close();
     return null;
   });
   if (!service) return EXIT.badInput;
   if (service.address) io.stdout(`normguard listening on http://${service.address.address}:${service.address.port}\n`);
+  if (service.adapters.length > 0) io.stdout(`chat adapters running: ${service.adapters.join(', ')}\n`);
+  else io.stdout('no chat adapter configured (set DISCORD_TOKEN and/or SLACK_BOT_TOKEN); serving the HTTP API only\n');
   await (io.stopSignal ?? new Promise<void>(() => {}));
   logger.info('stopping');
   await service.stop();
   return EXIT.ok;
+}
+
+async function runRegister(args: string[], config: Config, io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { guild: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr(`normguard: ${(err as Error).message}\n`);
+    return EXIT.badInput;
+  }
+  const platform = parsed.positionals[0];
+  if (!platform || !io.adapters) {
+    io.stderr('normguard: usage: normguard register discord [--guild ID]\n');
+    return EXIT.badInput;
+  }
+  try {
+    io.stdout(`${await io.adapters.register(platform, { guildId: parsed.values.guild }, config)}\n`);
+    return EXIT.ok;
+  } catch (err) {
+    io.stderr(`normguard: register failed: ${(err as Error).message}\n`);
+    return EXIT.badInput;
+  }
 }

@@ -7,6 +7,7 @@ Usage:
   normguard advise   --situation S --intent I              ethical assessment and action plan (frame S1)
   normguard why      --norm N --situation S                why the norm matters here (frame S4)
   normguard doctor                                  check the config and every Ollama host
+  normguard register discord [--guild ID]           (re)register the Discord commands, globally or in one guild
 
 Options for check, evaluate, advise and why:
   --json              print the Assessment as JSON
