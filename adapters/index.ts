@@ -1,6 +1,7 @@
 import type { Core } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import { registerDiscordCommands, startDiscordAdapter } from './discord/index.js';
+import { startSlackAdapter } from './slack/index.js';
 
 /** A running chat adapter, as the service sees it. */
 export interface RunningAdapter {
@@ -16,6 +17,17 @@ export async function startAdapters(core: Core): Promise<RunningAdapter[]> {
     if (config.DISCORD_TOKEN) {
       const discord = await startDiscordAdapter(core, { token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL });
       running.push({ name: 'discord', stop: discord.stop });
+    }
+    if (config.SLACK_BOT_TOKEN) {
+      const slack = await startSlackAdapter(core, {
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        appToken: config.SLACK_APP_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        host: config.SLACK_HOST,
+        port: config.SLACK_PORT,
+      });
+      running.push({ name: slack.port === null ? 'slack (socket mode)' : `slack (http :${slack.port})`, stop: slack.stop });
     }
   } catch (err) {
     await Promise.all(running.map((a) => a.stop()));

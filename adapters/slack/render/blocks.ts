@@ -1,0 +1,115 @@
+import type { Button, KnownBlock } from '@slack/types';
+import type { Assessment } from '../../../src/assessment/types.js';
+import type { CaseStats } from '../../../src/moderation/stats.js';
+import { caseCustomId, type CaseCardModel } from '../../../commands/case-card.js';
+import type { Reply } from '../../../commands/replies.js';
+import type { Section } from '../../../commands/sections.js';
+import { clip, escapeMrkdwn, MAX_BLOCKS, SECTION_TEXT_MAX, slackTokens } from './text.js';
+
+const VERDICT: Record<Assessment['verdict'], { icon: string; word: string }> = {
+  impermissible: { icon: ':red_circle:', word: 'Impermissible' },
+  permissible: { icon: ':large_green_circle:', word: 'Permissible' },
+  unclear: { icon: ':white_circle:', word: 'Unclear' },
+};
+
+const mrkdwn = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_TEXT_MAX) } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SECTION_TEXT_MAX) }] });
+
+export function verdictLine(a: Pick<Assessment, 'verdict' | 'severity'>): string {
+  const v = VERDICT[a.verdict];
+  return `${v.icon} *${v.word}*${a.verdict === 'impermissible' ? ` · severity *${a.severity}*` : ''}`;
+}
+
+/** The verdict at a glance, the summary, the norm, then the model's answer by section. */
+export function assessmentBlocks(title: string, a: Assessment, sections: Section[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [context(escapeMrkdwn(title)), mrkdwn(verdictLine(a))];
+  if (a.summary) blocks.push(mrkdwn(escapeMrkdwn(a.summary)));
+  if (a.norm) blocks.push(mrkdwn(`*Norm at stake:* ${escapeMrkdwn(a.norm)}`));
+  if (sections.length > 0) blocks.push({ type: 'divider' });
+  for (const s of sections) blocks.push(mrkdwn(s.title ? `*${escapeMrkdwn(s.title)}*\n${escapeMrkdwn(s.body)}` : escapeMrkdwn(s.body)));
+  if (a.raw !== undefined) blocks.push(context('The model’s verdict could not be read, so it is shown as unclear.'));
+  blocks.push(context(`${escapeMrkdwn(a.model)} · ${a.method} · ${(a.latencyMs / 1000).toFixed(1)} s${a.cached ? ' · cached' : ''}`));
+  return fit(blocks);
+}
+
+export function statsBlocks(stats: CaseStats, days: number): KnownBlock[] {
+  const rate = stats.upheldRate === null ? '—' : `${Math.round(stats.upheldRate * 100)}%`;
+  const median = stats.medianTimeToDecisionMs === null ? '—' : `${Math.round(stats.medianTimeToDecisionMs / 60_000)} min`;
+  const blocks: KnownBlock[] = [
+    mrkdwn(`*normguard · last ${days} day${days === 1 ? '' : 's'}*`),
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Cases opened*\n${stats.opened}` },
+        { type: 'mrkdwn', text: `*Upheld*\n${stats.upheld}` },
+        { type: 'mrkdwn', text: `*Dismissed*\n${stats.dismissed}` },
+        { type: 'mrkdwn', text: `*Still open*\n${stats.open}` },
+        { type: 'mrkdwn', text: `*Upheld rate*\n${rate}` },
+        { type: 'mrkdwn', text: `*Median time to decision*\n${median}` },
+      ],
+    },
+    mrkdwn(
+      `*Norms most often flagged*\n${
+        stats.byNorm.length === 0
+          ? 'No cases in this period.'
+          : stats.byNorm.map((n, i) => `${i + 1}. ${escapeMrkdwn(n.norm)} — ${n.opened} opened, ${n.upheld} upheld, ${n.dismissed} dismissed`).join('\n')
+      }`,
+    ),
+  ];
+  if (stats.decisions) {
+    const d = stats.decisions;
+    blocks.push(context(`Monitor: ${d.audited} audited · ${d.flag} flagged · ${d.explain} explained · ${d.unclear} unclear · shadow: ${d.shadowFlag} would flag, ${d.shadowExplain} would explain · ${d.failed} failed`));
+  }
+  return blocks;
+}
+
+/** The case card; decided cards lose their decision buttons and show the outcome instead. */
+export function caseCardBlocks(card: CaseCardModel): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    mrkdwn(`*${escapeMrkdwn(card.title)}* · ${verdictLine(card)}`),
+    mrkdwn(escapeMrkdwn(card.summary || '(no summary)')),
+  ];
+  for (const f of card.fields) {
+    // Field values mix user text (escaped) with our own mention tokens (kept).
+    const value = f.quote ? escapeMrkdwn(f.value).split('\n').map((l) => `>${l}`).join('\n') : slackTokens(keepTokens(f.value));
+    blocks.push(mrkdwn(`*${f.label}*\n${value}`));
+  }
+  const status = card.outcome
+    ? `*${card.outcome.action === 'upheld' ? 'Upheld' : 'Dismissed'}* by <@${card.outcome.actorId}> <!date^${Math.floor(card.outcome.at / 1000)}^{date_short_pretty} {time}|${new Date(card.outcome.at).toISOString()}>${card.outcome.reason ? ` — ${escapeMrkdwn(card.outcome.reason)}` : ''}`
+    : '*Open* — awaiting a moderator';
+  blocks.push(context(status));
+  const elements: Button[] = [];
+  if (card.actions.includes('uphold')) elements.push({ type: 'button', action_id: caseCustomId('uphold', card.caseId), value: card.caseId, style: 'danger', text: { type: 'plain_text', text: 'Uphold' } });
+  if (card.actions.includes('dismiss')) elements.push({ type: 'button', action_id: caseCustomId('dismiss', card.caseId), value: card.caseId, text: { type: 'plain_text', text: 'Dismiss' } });
+  if (card.actions.includes('why')) elements.push({ type: 'button', action_id: caseCustomId('why', card.caseId), value: card.caseId, style: 'primary', text: { type: 'plain_text', text: 'Why this norm?' } });
+  if (card.messageUrl) elements.push({ type: 'button', action_id: `ng:link:${card.caseId}`, url: card.messageUrl, text: { type: 'plain_text', text: 'Open message' } });
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: `case:${card.caseId}`, elements });
+  return blocks;
+}
+
+/** A neutral reply as Slack blocks plus the plain-text fallback Slack shows in notifications. */
+export function replyPayload(reply: Reply): { text: string; blocks: KnownBlock[] } {
+  switch (reply.kind) {
+    case 'assessment':
+      return { text: `${VERDICT[reply.assessment.verdict].word}: ${reply.assessment.summary}`, blocks: assessmentBlocks(reply.title, reply.assessment, reply.sections) };
+    case 'stats':
+      return { text: `normguard stats for ${reply.days} days`, blocks: statsBlocks(reply.stats, reply.days) };
+    case 'notice':
+      return { text: clip(reply.text, SECTION_TEXT_MAX), blocks: [mrkdwn(slackTokens(keepTokens(reply.text)))] };
+    case 'error':
+      return { text: reply.text, blocks: [mrkdwn(`:warning: ${escapeMrkdwn(reply.text)}`)] };
+  }
+}
+
+/** Escapes everything except our own well-formed mention tokens. */
+function keepTokens(text: string): string {
+  return text
+    .split(/(<[@#][&]?[A-Za-z0-9_]+>)/g)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
+    .join('');
+}
+
+function fit(blocks: KnownBlock[]): KnownBlock[] {
+  if (blocks.length <= MAX_BLOCKS) return blocks;
+  return [...blocks.slice(0, MAX_BLOCKS - 2), context('(answer shortened to fit Slack’s limits)'), blocks[blocks.length - 1] as KnownBlock];
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
+import { createCore, type Core } from '../../src/app.js';
+import { createLogger, silentLogger } from '../../src/logger.js';
+import type { WorkspaceSettings } from '../../src/policy/settings.js';
+import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
+import { createSlackSender, SLACK_FIXTURE, startFakeSlack, type FakeSlack, type SlackSender } from '../fakes/slack/index.js';
+import { testConfig } from '../support/config.js';
+
+export const SIGNING_SECRET = 'e2e-signing-secret';
+export const BOT_TOKEN = 'xoxb-e2e-bot-token-0000';
+
+/** The whole product on Slack: simulator, real core on SQLite, real Bolt app, fake Slack. */
+export interface SlackWorld {
+  sim: OllamaSimulator;
+  slack: FakeSlack;
+  core: Core;
+  adapter: SlackAdapter;
+  send: SlackSender;
+  dataDir: string;
+  /** Stops the adapter and core and starts new ones on the same data (a bot restart). */
+  restart(): Promise<void>;
+  configure(change: (s: WorkspaceSettings) => WorkspaceSettings): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSlackWorld(env: Record<string, string> = {}): Promise<SlackWorld> {
+  const sim = await startOllamaSimulator();
+  const slack = await startFakeSlack();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ng-slack-'));
+  const boot = async () => {
+    const core = await createCore(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), { logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger(), withStore: true });
+    const adapter = await startSlackAdapter(core, {
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: slack.apiUrl,
+      host: '127.0.0.1',
+      port: 0,
+      unhandledRequestTimeoutMillis: 500,
+      retries: 0,
+    });
+    const send = createSlackSender({ url: `http://127.0.0.1:${adapter.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: SLACK_FIXTURE.teamId });
+    return { core, adapter, send };
+  };
+  let parts = await boot();
+  const world: SlackWorld = {
+    sim,
+    slack,
+    dataDir,
+    get core() {
+      return parts.core;
+    },
+    get adapter() {
+      return parts.adapter;
+    },
+    get send() {
+      return parts.send;
+    },
+    restart: async () => {
+      await parts.adapter.stop();
+      await parts.core.close();
+      parts = await boot();
+    },
+    configure: async (change) => {
+      await parts.core.store!.repos.settings.update(SLACK_FIXTURE.teamId, change);
+    },
+    close: async () => {
+      await parts.adapter.stop();
+      await parts.core.close();
+      await slack.close();
+      await sim.close();
+    },
+  };
+  return world;
+}
