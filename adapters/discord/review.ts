@@ -50,15 +50,17 @@ export class DiscordReview {
     }
     const card = caseCardModel(c, await this.deps.cases.authorRecord(c));
     const message = await channel.send({ ...caseCardMessage(card), allowedMentions: NO_PINGS });
-    let threadId: string | null = null;
-    try {
-      const thread = await message.startThread({ name: clip(`${c.id} · ${c.authorName || c.authorId}`, LIMITS.threadName) });
-      threadId = thread.id;
-      await this.postProse(thread, 'What the model said', c.assessment.text || c.assessment.summary);
-    } catch (err) {
+    const thread = await message.startThread({ name: clip(`${c.id} · ${c.authorName || c.authorId}`, LIMITS.threadName) }).catch((err: unknown) => {
       this.deps.logger.warn({ err, caseId: c.id }, 'could not open the case thread');
+      return null;
+    });
+    // Recorded before the slow part, so a moderator's first click already finds the card.
+    await this.deps.cases.attachCard(c.id, { channelId: channel.id, messageId: message.id, threadId: thread?.id ?? null });
+    if (thread) {
+      await this.postProse(thread, 'What the model said', c.assessment.text || c.assessment.summary).catch((err: unknown) => {
+        this.deps.logger.warn({ err, caseId: c.id }, 'could not post the model’s answer in the thread');
+      });
     }
-    await this.deps.cases.attachCard(c.id, { channelId: channel.id, messageId: message.id, threadId });
     return true;
   }
 
@@ -111,7 +113,9 @@ export class DiscordReview {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     try {
       const rationale = await this.deps.cases.rationale(c, interaction.user.id);
-      const thread = c.card?.threadId ? await this.deps.client.channels.fetch(c.card.threadId).catch(() => null) : null;
+      // A thread started on a message shares the message's id: the card the button sits on.
+      const threadId = c.card ? c.card.threadId : interaction.message.id;
+      const thread = threadId ? await this.deps.client.channels.fetch(threadId).catch(() => null) : null;
       const text = rationale.text || rationale.summary;
       if (thread?.isSendable()) {
         await this.postProse(thread, `Why “${clip(rationale.norm ?? 'this norm', 200)}” matters (asked by <@${interaction.user.id}>)`, text);
