@@ -1,23 +1,53 @@
 import type { AuthorRecord } from '../src/moderation/cases.js';
 import type { ReviewCase } from '../src/store/case.js';
 
-export type CaseButtonAction = 'uphold' | 'dismiss' | 'why';
+export const CASE_ACTIONS = [
+  'uphold',
+  'dismiss',
+  'why',
+  'delete',
+  'timeout-10m',
+  'timeout-1h',
+  'timeout-1d',
+  'ask-edit',
+  'appeal',
+  'appeal-accept',
+  'appeal-deny',
+] as const;
+export type CaseButtonAction = (typeof CASE_ACTIONS)[number];
+/** Modals that belong to a case. */
+export type CaseModal = 'dismiss-reason' | 'appeal-text' | 'appeal-deny-reason';
+
+export const TIMEOUTS: Record<'timeout-10m' | 'timeout-1h' | 'timeout-1d', { ms: number; label: string }> = {
+  'timeout-10m': { ms: 10 * 60_000, label: 'Timeout 10 min' },
+  'timeout-1h': { ms: 60 * 60_000, label: 'Timeout 1 h' },
+  'timeout-1d': { ms: 24 * 60 * 60_000, label: 'Timeout 1 day' },
+};
 
 /** Buttons and modals carry only the case id, so a card still works after a restart. */
-export function caseCustomId(action: CaseButtonAction | 'dismiss-reason', caseId: string): string {
+export function caseCustomId(action: CaseButtonAction | CaseModal, caseId: string): string {
   return `ng:${action}:${caseId}`;
 }
 
-export function parseCaseCustomId(customId: string): { action: CaseButtonAction | 'dismiss-reason'; caseId: string } | null {
-  const m = /^ng:(uphold|dismiss|why|dismiss-reason):(c_[a-z2-7]{10})$/.exec(customId);
-  return m ? { action: m[1] as CaseButtonAction | 'dismiss-reason', caseId: m[2] as string } : null;
+const CUSTOM_ID = new RegExp(`^ng:(${[...CASE_ACTIONS, 'dismiss-reason', 'appeal-text', 'appeal-deny-reason'].join('|')}):(c_[a-z2-7]{10})$`);
+
+export function parseCaseCustomId(customId: string): { action: CaseButtonAction | CaseModal; caseId: string } | null {
+  const m = CUSTOM_ID.exec(customId);
+  return m ? { action: m[1] as CaseButtonAction | CaseModal, caseId: m[2] as string } : null;
 }
 
 export interface CaseCardField {
   label: string;
   value: string;
-  /** Long text a renderer may quote or put in a block. */
+  /** Long user text a renderer may quote or put in a block. */
   quote?: boolean;
+}
+
+/** What a platform can do to a message or its author from a card (Slack cannot time out). */
+export interface Enforcements {
+  delete: boolean;
+  timeout: boolean;
+  askEdit: boolean;
 }
 
 /** A case card as a moderator needs it (DESIGN.md §3), before any platform renders it. */
@@ -32,12 +62,12 @@ export interface CaseCardModel {
   outcome: { action: 'upheld' | 'dismissed'; actorId: string; at: number; reason: string | null } | null;
   fields: CaseCardField[];
   messageUrl: string | null;
-  /** Buttons to show: decisions only while open; why and the link always. */
+  /** Buttons to show, in order. */
   actions: CaseButtonAction[];
 }
 
-export function caseCardModel(c: ReviewCase, record: AuthorRecord): CaseCardModel {
-  const decided = [...c.history].reverse().find((h) => h.action === 'upheld' || h.action === 'dismissed');
+export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcements = { delete: false, timeout: false, askEdit: false }): CaseCardModel {
+  const decided = [...c.history].reverse().find((h) => h.action === 'upheld' || h.action === 'dismissed' || h.action === 'appeal-accepted');
   const history =
     record.earlier === 0 ? 'no earlier cases' : `${record.earlier} earlier case${record.earlier === 1 ? '' : 's'} (${record.upheld} upheld, ${record.dismissed} dismissed)`;
   const fields: CaseCardField[] = [
@@ -49,6 +79,22 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord): CaseCardMode
     { label: 'Norm at stake', value: c.assessment.norm ?? '(none named)' },
     { label: 'Policy rule', value: c.rule },
   ];
+  if (c.source === 'report') fields.push({ label: 'Reported by', value: `<@${c.reporterId}>${c.reporterNote ? ` — “${c.reporterNote}”` : ''}` });
+  const actions = actionsDone(c);
+  if (actions.length > 0) fields.push({ label: 'Actions', value: actions.join('; ') });
+  if (c.appeal) {
+    const state = { open: 'open — awaiting a moderator', accepted: `accepted by <@${c.appeal.decidedBy}>`, denied: `denied by <@${c.appeal.decidedBy}>${c.appeal.reason ? ` — ${c.appeal.reason}` : ''}`, expired: 'timed out' }[c.appeal.status];
+    fields.push({ label: `Appeal (${state})`, value: c.appeal.text, quote: true });
+  }
+
+  const buttons: CaseButtonAction[] = [];
+  const live = c.status !== 'dismissed';
+  if (c.status === 'open') buttons.push('uphold', 'dismiss');
+  if (c.appeal?.status === 'open') buttons.push('appeal-accept', 'appeal-deny');
+  if (live && can.delete && !c.enforcement.messageDeleted) buttons.push('delete');
+  if (live && can.timeout && (c.enforcement.timeoutUntil === null || c.enforcement.timeoutUntil < Date.now())) buttons.push('timeout-10m', 'timeout-1h', 'timeout-1d');
+  if (live && can.askEdit && !can.delete && !c.enforcement.messageDeleted) buttons.push('ask-edit');
+  buttons.push('why');
   return {
     caseId: c.id,
     title: `Case ${c.id}`,
@@ -56,9 +102,33 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord): CaseCardMode
     verdict: c.assessment.verdict,
     severity: c.assessment.severity,
     status: c.status,
-    outcome: decided && c.status !== 'open' ? { action: decided.action as 'upheld' | 'dismissed', actorId: decided.actor, at: decided.at, reason: decided.reason } : null,
+    outcome:
+      decided && c.status !== 'open'
+        ? { action: c.status === 'upheld' ? 'upheld' : 'dismissed', actorId: decided.actor, at: decided.at, reason: decided.action === 'appeal-accepted' ? 'appeal accepted' : decided.reason }
+        : null,
     fields,
     messageUrl: c.messageUrl,
-    actions: c.status === 'open' ? ['uphold', 'dismiss', 'why'] : ['why'],
+    actions: buttons,
   };
 }
+
+/** Enforcement recorded on the case, in words. */
+function actionsDone(c: ReviewCase): string[] {
+  return c.history
+    .filter((h) => h.action === 'enforced' || h.action === 'undone' || (h.action === 'note' && h.actor === 'normguard'))
+    .map((h) => h.reason ?? h.action);
+}
+
+export const BUTTON_LABELS: Record<CaseButtonAction, string> = {
+  uphold: 'Uphold',
+  dismiss: 'Dismiss',
+  why: 'Why this norm?',
+  delete: 'Delete message',
+  'timeout-10m': TIMEOUTS['timeout-10m'].label,
+  'timeout-1h': TIMEOUTS['timeout-1h'].label,
+  'timeout-1d': TIMEOUTS['timeout-1d'].label,
+  'ask-edit': 'Ask the author to edit',
+  appeal: 'Appeal',
+  'appeal-accept': 'Accept appeal',
+  'appeal-deny': 'Deny appeal',
+};

@@ -76,5 +76,11 @@ export const STATS_OPTIONS: readonly OptionSpec[] = [
 /** The message action "Check this message": S3 on the chosen message with its surroundings. */
 export const CHECK_MESSAGE_ACTION = { name: 'Check this message' } as const;
 
+/** The message action any member may use: "Report to moderators". */
+export const REPORT_MESSAGE_ACTION = { name: 'Report to moderators' } as const;
+
+/** `/ethics case <id>`: a case's whole timeline, for moderators. */
+export const CASE_OPTIONS: readonly OptionSpec[] = [text('id', 'The case id, e.g. c_abcdefghij', { max: 12 })];
+
 /** The one top-level command, and its description on every platform. */
 export const ETHICS_COMMAND = { name: 'ethics', description: 'Ask normguard, the moral-reasoning judge' } as const;

@@ -4,13 +4,14 @@ import { BadInputError, describeError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { ActivityLog } from '../src/moderation/activity-log.js';
 import type { BufferedMessage } from '../src/moderation/conversation-buffer.js';
-import { isAdmin, type Actor } from '../src/moderation/preconditions.js';
+import { isAdmin, isModerator, type Actor } from '../src/moderation/preconditions.js';
 import { auditFields, type AuditSubject } from '../src/moderation/situation.js';
 import { caseStats } from '../src/moderation/stats.js';
 import type { WorkspaceSettings } from '../src/policy/settings.js';
 import type { CaseRepository } from '../src/store/case-repository.js';
 import type { SettingsRepository } from '../src/store/settings-repository.js';
-import { CONFIG_OPTIONS, STATS_OPTIONS, type AssessCommand } from './ethics.js';
+import { CASE_OPTIONS, CONFIG_OPTIONS, STATS_OPTIONS, type AssessCommand } from './ethics.js';
+import { caseTimeline } from './notices.js';
 import { parseOptions, type OptionProblem } from './options.js';
 import { errorReply, type Reply } from './replies.js';
 import { splitSections } from './sections.js';
@@ -146,6 +147,19 @@ export async function runStats(input: Record<string, unknown>, ctx: CommandConte
     deps.logger.warn({ err }, 'stats failed');
     return errorReply(describeError(err));
   }
+}
+
+/** `/ethics case <id>`: moderators see a case's whole timeline. */
+export async function runCase(input: Record<string, unknown>, ctx: CommandContext, deps: CommandDeps): Promise<Reply> {
+  const parsed = parseOptions(CASE_OPTIONS, input);
+  if (!parsed.ok) return errorReply(problemsText(parsed.problems));
+  const settings = await deps.settings.get(ctx.workspaceId);
+  const allowed = isModerator(ctx.actor, settings);
+  if (!allowed.ok) return errorReply(allowed.message);
+  const id = String(parsed.value.id).trim();
+  const c = /^c_[a-z2-7]{10}$/.test(id) ? await deps.cases.get(id) : null;
+  if (!c || c.workspaceId !== ctx.workspaceId) return errorReply(`No case "${id}" here. Case ids look like c_abcdefghij (see the card's title).`);
+  return { kind: 'notice', text: caseTimeline(c), ephemeral: true };
 }
 
 function problemsText(problems: OptionProblem[]): string {

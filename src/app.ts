@@ -79,6 +79,11 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
     clock,
     logger,
+    deadlines: {
+      interactive: config.NORMGUARD_INTERACTIVE_DEADLINE_MS,
+      review: config.NORMGUARD_INTERACTIVE_DEADLINE_MS,
+      passive: config.NORMGUARD_PASSIVE_DEADLINE_MS,
+    },
   });
   const moderation = store ? createModeration(config, store.kv, store.repos, assessor, clock, logger) : null;
   return {
@@ -99,7 +104,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
 function createModeration(config: Config, kv: KvStore, repos: Repositories, assessor: Assessor, clock: Clock, logger: Logger): Moderation {
   const buffer = new ConversationBuffer();
   const activity = new ActivityLog(kv, clock);
-  const cases = new CaseService(repos.cases, assessor, logger.child({ component: 'cases' }));
+  const cases = new CaseService(repos.cases, assessor, logger.child({ component: 'cases' }), repos.settings);
   const monitor = new Monitor({
     assessor,
     settings: repos.settings,
@@ -137,6 +142,7 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
       metrics: core.metrics,
       logger,
       apiToken: config.NORMGUARD_API_TOKEN,
+      stats: core.store && core.moderation ? { cases: core.store.repos.cases, activity: core.moderation.activity, clock: core.clock } : undefined,
     });
     address = await listen(http, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
     logger.info({ host: address.address, port: address.port }, 'HTTP API listening');

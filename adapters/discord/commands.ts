@@ -6,7 +6,7 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { assessCommand } from '../../commands/ethics.js';
-import { runAssess, runCheckMessage, runConfig, runStats, type CommandDeps } from '../../commands/handlers.js';
+import { runAssess, runCase, runCheckMessage, runConfig, runStats, type CommandDeps } from '../../commands/handlers.js';
 import type { Reply } from '../../commands/replies.js';
 import { actorOf } from './actor.js';
 import { clip, LIMITS } from './limits.js';
@@ -48,6 +48,7 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, deps
   if (command) reply = await runAssess(command, input, deps);
   else if (sub === 'config') reply = await runConfig(input, ctx, deps);
   else if (sub === 'stats') reply = await runStats(input, ctx, deps);
+  else if (sub === 'case') reply = await runCase(input, ctx, deps);
   else reply = { kind: 'error', text: `Unknown subcommand "${sub}". Try /ethics check.`, ephemeral: true };
   await interaction.editReply(renderReply(reply));
 }

@@ -1,8 +1,23 @@
-import { Client, Events, GatewayIntentBits, MessageFlags, type Interaction, type Message } from 'discord.js';
+import {
+  ActionRowBuilder,
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type Interaction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
+} from 'discord.js';
+import { fileReport } from '../../src/moderation/reports.js';
 import type { Core } from '../../src/app.js';
 import { describeError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import { CHECK_MESSAGE_ACTION } from '../../commands/ethics.js';
+import { CHECK_MESSAGE_ACTION, REPORT_MESSAGE_ACTION } from '../../commands/ethics.js';
+import { parseCaseCustomId } from '../../commands/case-card.js';
 import { onChatInput, onCheckMessage } from './commands.js';
 import { DiscordReview } from './review.js';
 import { toBuffered, toIncoming } from './to-message.js';
@@ -15,10 +30,13 @@ export interface DiscordAdapterOptions {
   /** REST base (and so the gateway, which REST names): a proxy, or a fake in tests. */
   apiUrl?: string;
   loginTimeoutMs?: number;
+  /** How often open appeals are checked for their deadline. */
+  appealSweepMs?: number;
 }
 
 export interface DiscordAdapter {
   client: Client;
+  review: DiscordReview;
   stop(): Promise<void>;
 }
 
@@ -26,6 +44,8 @@ export interface DiscordAdapter {
  * The least intents that work: guild structure, guild messages, and their content (privileged:
  * enable "Message Content Intent" in the developer portal, or passive monitoring sees nothing).
  */
+const REPORT_MODAL = 'ng:report:';
+
 export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 
 export async function startDiscordAdapter(core: Core, options: DiscordAdapterOptions): Promise<DiscordAdapter> {
@@ -37,7 +57,8 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
     allowedMentions: NO_PINGS,
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
-  const review = new DiscordReview({ client, cases: moderation.cases, settings: core.store.repos.settings, logger });
+  const store = core.store;
+  const review = new DiscordReview({ client, cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
 
   // One failing handler is logged and answered; it never becomes an unhandled rejection or an
   // 'error' event without a listener, either of which would take the bot down.
@@ -62,14 +83,54 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
   }
 
   async function onInteraction(interaction: Interaction): Promise<void> {
-    if (!interaction.inGuild()) {
+    // An author's appeal arrives from the notice in their DMs: the one thing done outside a server.
+    const caseAction = interaction.isButton() || interaction.isModalSubmit() ? parseCaseCustomId(interaction.customId)?.action : undefined;
+    const appeal = caseAction === 'appeal' || caseAction === 'appeal-text';
+    if (!interaction.inGuild() && !appeal) {
       if (interaction.isRepliable()) await interaction.reply({ content: 'normguard works inside a server.', flags: MessageFlags.Ephemeral });
       return;
     }
     if (interaction.isChatInputCommand()) return onChatInput(interaction, moderation!.commands);
     if (interaction.isMessageContextMenuCommand() && interaction.commandName === CHECK_MESSAGE_ACTION.name) return onCheckMessage(interaction, moderation!.commands);
+    if (interaction.isMessageContextMenuCommand() && interaction.commandName === REPORT_MESSAGE_ACTION.name) return askReportNote(interaction);
+    if (interaction.isModalSubmit() && interaction.customId.startsWith(REPORT_MODAL)) return onReport(interaction);
     if (interaction.isButton()) return review.onButton(interaction);
+    if (interaction.isStringSelectMenu()) return review.onSelect(interaction);
     if (interaction.isModalSubmit()) return review.onModal(interaction);
+  }
+
+  /** "Report to moderators": any member; a short note, then a case with the same audit as monitoring. */
+  async function askReportNote(interaction: MessageContextMenuCommandInteraction): Promise<void> {
+    const modal = new ModalBuilder()
+      .setCustomId(`${REPORT_MODAL}${interaction.targetMessage.channelId}:${interaction.targetId}`)
+      .setTitle('Report to moderators')
+      .addComponents(
+        new ActionRowBuilder<TextInputBuilder>().addComponents(
+          new TextInputBuilder().setCustomId('note').setLabel('What is wrong with this message? (optional)').setStyle(TextInputStyle.Paragraph).setRequired(false).setMaxLength(500),
+        ),
+      );
+    await interaction.showModal(modal);
+  }
+
+  async function onReport(interaction: ModalSubmitInteraction): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const [channelId = '', messageId = ''] = interaction.customId.slice(REPORT_MODAL.length).split(':');
+    const channel = await client.channels.fetch(channelId).catch(() => null);
+    const target = channel?.isTextBased() ? await channel.messages.fetch(messageId).catch(() => null) : null;
+    if (!target || !target.inGuild()) return void (await interaction.editReply({ content: 'That message is gone; nothing was reported.' }));
+    const earlier = await target.channel.messages.fetch({ before: target.id, limit: 6 }).catch(() => null);
+    const result = await fileReport(
+      {
+        message: toIncoming(target, core.clock.now()),
+        context: earlier ? [...earlier.values()].reverse().map(toBuffered) : [],
+        reporterId: interaction.user.id,
+        note: interaction.fields.getTextInputValue('note') || null,
+      },
+      { assessor: core.assessor, settings: store.repos.settings, activity: moderation!.activity, cases: moderation!.cases },
+    );
+    if (!result.ok) return void (await interaction.editReply({ content: result.message }));
+    await review.postCard(result.case);
+    await interaction.editReply({ content: 'Thanks — your report is with the moderators. You will hear the outcome in one line.' });
   }
 
   async function answerFailure(interaction: Interaction): Promise<void> {
@@ -81,9 +142,24 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
 
   await loginWithTimeout(client, options.token, options.loginTimeoutMs ?? 30_000);
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+
+  // Appeals that wait past their deadline time out, and their authors are told.
+  const sweep = setInterval(() => {
+    void guarded(logger, 'appeal sweep', async () => {
+      for (const guildId of client.guilds.cache.keys()) {
+        for (const c of await moderation.cases.expiredAppeals(guildId, core.clock.now())) {
+          const result = await moderation.cases.apply(c.id, { type: 'appeal-expire' });
+          if (result.ok) await review.runEffects(result.case, result.effects, null);
+        }
+      }
+    });
+  }, options.appealSweepMs ?? 60_000);
+  sweep.unref();
   return {
     client,
+    review,
     stop: async () => {
+      clearInterval(sweep);
       await client.destroy();
     },
   };

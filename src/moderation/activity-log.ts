@@ -53,6 +53,32 @@ export class ActivityLog {
     });
   }
 
+  /**
+   * Counts a flag in the workspace's current flood window; returns the window's id and how many
+   * flags it has seen, so the monitor can group a raid into one digest card.
+   */
+  async floodTick(workspaceId: string, windowMs: number): Promise<{ windowId: string; count: number }> {
+    const windowId = `w${Math.floor(this.clock.now() / windowMs)}`;
+    const key = `activity:flood:${workspaceId}:${windowId}`;
+    const count = await this.kv.withLock(key, async () => {
+      const n = ((await this.kv.get<number>(key)) ?? 0) + 1;
+      await this.kv.set(key, n, windowMs * 2);
+      return n;
+    });
+    return { windowId, count };
+  }
+
+  /** A member's report quota: `perHour` reports per clock hour. */
+  async takeReportQuota(workspaceId: string, reporterId: string, perHour: number): Promise<boolean> {
+    const key = `activity:reports:${workspaceId}:${reporterId}:${Math.floor(this.clock.now() / 3_600_000)}`;
+    return this.kv.withLock(key, async () => {
+      const n = (await this.kv.get<number>(key)) ?? 0;
+      if (n >= perHour) return false;
+      await this.kv.set(key, n + 1, 3_600_000);
+      return true;
+    });
+  }
+
   /** Sums the day buckets from `since` to now. */
   async counters(workspaceId: string, since: number): Promise<DecisionCounters> {
     const total = { ...EMPTY };

@@ -1,8 +1,11 @@
 import type { Assessment } from '../assessment/types.js';
 import type { Assessor } from '../assessment/assessor.js';
 import type { Logger } from '../logger.js';
-import type { CaseRepository, TransitionResult } from '../store/case-repository.js';
+import type { CaseRepository } from '../store/case-repository.js';
 import type { CaseCard, ReviewCase } from '../store/case.js';
+import type { SettingsRepository } from '../store/settings-repository.js';
+import { defaultWorkspaceSettings } from '../policy/settings.js';
+import { afterEffect, transition, type CaseEvent, type Effect, type TransitionOutcome } from './lifecycle.js';
 import type { IncomingMessage } from './message.js';
 
 export interface OpenCaseInput {
@@ -11,7 +14,13 @@ export interface OpenCaseInput {
   excerpt: string;
   assessment: Assessment;
   rule: string;
+  /** Set when a member reported the message. */
+  report?: { reporterId: string; note: string | null };
+  /** The flood window the case is grouped into, if any. */
+  digest?: string | null;
 }
+
+export type ApplyResult = TransitionOutcome | { ok: false; reason: 'not-found'; message: string };
 
 export interface AuthorRecord {
   /** Earlier cases about this author in this workspace, this one excluded. */
@@ -31,6 +40,8 @@ export class CaseService {
     private readonly repo: CaseRepository,
     private readonly assessor: Assessor,
     private readonly logger: Logger,
+    /** Where the lifecycle's per-workspace policy comes from; defaults apply without it. */
+    private readonly settings?: SettingsRepository,
   ) {}
 
   open(input: OpenCaseInput): Promise<ReviewCase> {
@@ -48,6 +59,10 @@ export class CaseService {
       context: input.excerpt,
       assessment: input.assessment,
       rule: input.rule,
+      source: input.report ? 'report' : 'monitor',
+      reporterId: input.report?.reporterId ?? null,
+      reporterNote: input.report?.note ?? null,
+      digest: input.digest ?? null,
     });
   }
 
@@ -59,9 +74,42 @@ export class CaseService {
     return this.repo.attachCard(caseId, card);
   }
 
-  /** Exactly one of several concurrent decisions on an open case wins; the others learn who did. */
-  decide(caseId: string, actorId: string, action: CaseDecisionAction, reason?: string | null): Promise<TransitionResult> {
-    return this.repo.transition(caseId, { actor: actorId, action, reason: reason ?? null, expectedStatus: 'open' });
+  /**
+   * The one way a case changes: the pure lifecycle transition, under the case's lock, so exactly
+   * one of several concurrent moves wins and the others learn why.
+   */
+  async apply(caseId: string, event: CaseEvent): Promise<ApplyResult> {
+    const current = await this.repo.get(caseId);
+    if (!current) return { ok: false, reason: 'not-found', message: 'This case no longer exists; nothing was changed.' };
+    const s = this.settings ? await this.settings.get(current.workspaceId) : defaultWorkspaceSettings();
+    const policy = { notifyAuthors: s.notifyAuthors, appealTtlMs: s.appealTtlMs };
+    const result = await this.repo.mutate(caseId, (c, now) => {
+      const outcome = transition(c, event, policy, now);
+      return { next: outcome.ok ? outcome.case : null, value: outcome };
+    });
+    if (!result) return { ok: false, reason: 'not-found', message: 'This case no longer exists; nothing was changed.' };
+    return result.value.ok ? { ...result.value, case: result.case } : result.value;
+  }
+
+  /** Records what carrying out an effect did (or why it could not), on the case's history. */
+  async recordEffect(caseId: string, effect: Effect, result: { ok: boolean; detail: string }): Promise<ReviewCase | null> {
+    const done = await this.repo.mutate(caseId, (c, now) => ({ next: afterEffect(c, effect, result, now), value: null }));
+    return done?.case ?? null;
+  }
+
+  /** Uphold or dismiss: kept for callers that only decide. */
+  decide(caseId: string, actorId: string, action: CaseDecisionAction, reason?: string | null): Promise<ApplyResult> {
+    return this.apply(caseId, action === 'uphold' ? { type: 'uphold', actor: actorId } : { type: 'dismiss', actor: actorId, reason: reason ?? null });
+  }
+
+  /** Open appeals past their deadline, for the sweeper that times them out. */
+  async expiredAppeals(workspaceId: string, now: number): Promise<ReviewCase[]> {
+    const cases = await this.repo.listByWorkspace(workspaceId, { limit: 1000 });
+    return cases.filter((c) => c.appeal?.status === 'open' && c.appeal.expiresAt <= now);
+  }
+
+  listByWorkspace(workspaceId: string, options: { since?: number; limit?: number } = {}): Promise<ReviewCase[]> {
+    return this.repo.listByWorkspace(workspaceId, options);
   }
 
   /** S4 on the case's norm, at review priority; recorded in the case history. */

@@ -29,7 +29,7 @@ export class ConversationBuffer {
     const list = this.channels.get(key) ?? [];
     this.channels.delete(key);
     if (!list.some((m) => m.messageId === msg.messageId)) {
-      list.push({ messageId: msg.messageId, authorName: msg.author.name, authorId: msg.author.id, text: msg.text, createdAt: msg.createdAt });
+      list.push({ messageId: msg.messageId, authorName: msg.author.name, authorId: msg.author.id, text: boundedText(msg.text), createdAt: msg.createdAt });
       if (list.length > this.options.perChannel) list.splice(0, list.length - this.options.perChannel);
     }
     this.channels.set(key, list);
@@ -59,6 +59,21 @@ export class ConversationBuffer {
   get size(): number {
     return this.channels.size;
   }
+}
+
+/**
+ * The most characters of one message the buffer keeps. The model sees at most 200 of each context
+ * message (situation.ts, after folding whitespace); keeping a little more makes that cut come out
+ * the same, while a 40,000-character Slack message no longer sits in memory whole: the buffer's
+ * worst case is perChannel × maxChannels × this, not × the platform's message limit.
+ */
+export const BUFFERED_TEXT_CHARS = 400;
+
+function boundedText(text: string): string {
+  if (text.length <= BUFFERED_TEXT_CHARS) return text;
+  const head = text.replace(/\s+/g, ' ').trim().slice(0, BUFFERED_TEXT_CHARS);
+  // A slice can keep its whole parent string alive in V8; a copy cannot.
+  return Buffer.from(head, 'utf16le').toString('utf16le');
 }
 
 function channelKey(workspaceId: string, channelId: string): string {

@@ -95,7 +95,10 @@ export class Monitor {
     } catch (err) {
       log.warn({ err }, 'could not get the model’s prose for the case card; opening the case without it');
     }
-    const opened = await deps.cases.open({ message, excerpt, assessment: full, rule: policy.rule });
+    // A raid: beyond the workspace's rate, cases are grouped into one digest card per window.
+    const flood = await deps.activity.floodTick(message.workspaceId, settings.flood.windowMs);
+    const digest = flood.count > settings.flood.maxCases ? flood.windowId : null;
+    const opened = await deps.cases.open({ message, excerpt, assessment: full, rule: policy.rule, digest });
     log.info({ caseId: opened.id, rule: policy.rule }, 'case opened');
     return { kind: 'decided', assessment: full, policy, case: opened };
   }

@@ -39,8 +39,21 @@ export const workspaceSettingsSchema = z.object({
       channelMs: z.number().int().nonnegative().default(2 * 60_000),
     })
     .default({ authorMs: 10 * 60_000, channelMs: 2 * 60_000 }),
+  /** Tell an author, privately, when a case about them is upheld, with how to appeal. */
+  notifyAuthors: z.boolean().default(true),
+  /** How long an appeal waits for a moderator before it times out (ms). */
+  appealTtlMs: z.number().int().positive().default(7 * 24 * 60 * 60_000),
+  /** Members whose reports are refused (abusive reporters). */
+  blockedReporterIds: z.array(z.string()).default([]),
+  /** Reports one member may file per hour. */
+  reportsPerHour: z.number().int().positive().default(5),
+  /** Raid guard: beyond `maxCases` new cases within `windowMs`, cases are grouped into one digest card per window. */
+  flood: z
+    .object({ maxCases: z.number().int().positive().default(8), windowMs: z.number().int().positive().default(60_000) })
+    .default({ maxCases: 8, windowMs: 60_000 }),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+
 
 export function defaultWorkspaceSettings(): WorkspaceSettings {
   return workspaceSettingsSchema.parse({});

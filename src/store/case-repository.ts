@@ -82,7 +82,13 @@ export class CaseRepository {
         status: 'open',
         createdAt: now,
         updatedAt: now,
-        history: [{ at: now, actor: 'normguard', action: 'opened', reason: null }],
+        history: [
+          fields.source === 'report'
+            ? { at: now, actor: fields.reporterId ?? 'unknown', action: 'reported', reason: fields.reporterNote }
+            : { at: now, actor: 'normguard', action: 'opened', reason: null },
+        ],
+        enforcement: { messageDeleted: false, timeoutUntil: null },
+        appeal: null,
       };
       if (await this.#kv.setIfNotExists(keys.case(candidate.id), candidate)) created = candidate;
     }
@@ -128,6 +134,23 @@ export class CaseRepository {
       };
       await this.#kv.set(keys.case(id), next);
       return { ok: true, case: next };
+    });
+  }
+
+  /**
+   * Runs a pure change under the case's lock: `change` sees the current case and returns the next
+   * one (or null to leave it as it is) and a value for the caller. Null when the case is absent.
+   */
+  async mutate<T>(id: string, change: (c: ReviewCase, now: number) => { next: ReviewCase | null; value: T }): Promise<{ case: ReviewCase; value: T } | null> {
+    return this.#kv.withLock(keys.case(id), async () => {
+      const current = await this.get(id);
+      if (current === null) return null;
+      const now = this.#clock.now();
+      const { next, value } = change(current, now);
+      if (next === null) return { case: current, value };
+      const checked = reviewCaseSchema.parse({ ...next, updatedAt: now });
+      await this.#kv.set(keys.case(id), checked);
+      return { case: checked, value };
     });
   }
 

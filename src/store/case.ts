@@ -19,7 +19,22 @@ export const CASE_STATUSES = ['open', 'upheld', 'dismissed'] as const;
 export const caseStatusSchema = z.enum(CASE_STATUSES);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
-export const CASE_ACTIONS = ['opened', 'upheld', 'dismissed', 'reopened', 'rationale', 'note'] as const;
+export const CASE_ACTIONS = [
+  'opened',
+  'reported',
+  'upheld',
+  'dismissed',
+  'reopened',
+  'rationale',
+  'note',
+  'enforced',
+  'undone',
+  'notified',
+  'appealed',
+  'appeal-accepted',
+  'appeal-denied',
+  'appeal-expired',
+] as const;
 export const caseActionSchema = z.enum(CASE_ACTIONS);
 export type CaseAction = z.infer<typeof caseActionSchema>;
 
@@ -39,6 +54,28 @@ export const caseCardSchema = z.object({
   threadId: z.string().min(1).nullable(),
 });
 export type CaseCard = z.infer<typeof caseCardSchema>;
+
+/** What the case did to the platform through its buttons, so Dismiss knows what to undo. */
+export const enforcementSchema = z.object({
+  messageDeleted: z.boolean().default(false),
+  /** When an active timeout of the author ends (ms), or null. */
+  timeoutUntil: z.number().int().nullable().default(null),
+});
+export type Enforcement = z.infer<typeof enforcementSchema>;
+
+export const APPEAL_STATUSES = ['open', 'accepted', 'denied', 'expired'] as const;
+export const appealSchema = z.object({
+  status: z.enum(APPEAL_STATUSES),
+  /** The author's side, in their words. */
+  text: z.string(),
+  at: z.number().int().nonnegative(),
+  expiresAt: z.number().int().nonnegative(),
+  decidedBy: z.string().nullable().default(null),
+  decidedAt: z.number().int().nullable().default(null),
+  /** A denial's reason, which the author sees. */
+  reason: z.string().nullable().default(null),
+});
+export type Appeal = z.infer<typeof appealSchema>;
 
 export const platformSchema = z.enum(['discord', 'slack', 'api']);
 export type Platform = z.infer<typeof platformSchema>;
@@ -67,11 +104,19 @@ export const reviewCaseSchema = z.object({
   updatedAt: z.number().int().nonnegative(),
   card: caseCardSchema.nullable(),
   history: z.array(caseHistoryEntrySchema),
+  /** How the case came about: the passive monitor, a member's report, or the API. */
+  source: z.enum(['monitor', 'report', 'api']).default('monitor'),
+  reporterId: z.string().nullable().default(null),
+  reporterNote: z.string().nullable().default(null),
+  enforcement: enforcementSchema.default({ messageDeleted: false, timeoutUntil: null }),
+  appeal: appealSchema.nullable().default(null),
+  /** The flood window this case was grouped into (a digest card), or null for its own card. */
+  digest: z.string().nullable().default(null),
 });
 export type ReviewCase = z.infer<typeof reviewCaseSchema>;
 
 /** What `CaseRepository.create` takes: the case without what the repository assigns. */
 export const newReviewCaseSchema = reviewCaseSchema
-  .omit({ id: true, status: true, createdAt: true, updatedAt: true, history: true })
+  .omit({ id: true, status: true, createdAt: true, updatedAt: true, history: true, enforcement: true, appeal: true })
   .extend({ card: caseCardSchema.nullable().default(null) });
 export type NewReviewCase = z.input<typeof newReviewCaseSchema>;

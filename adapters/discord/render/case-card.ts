@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
-import { caseCustomId, type CaseCardModel } from '../../../commands/case-card.js';
+import { BUTTON_LABELS, caseCustomId, type CaseButtonAction, type CaseCardModel } from '../../../commands/case-card.js';
 import { clip, LIMITS } from '../limits.js';
 import { VERDICT_STYLE } from './assessment-embed.js';
 
@@ -25,13 +25,27 @@ export function caseCardMessage(card: CaseCardModel): { embeds: EmbedBuilder[]; 
   embed.addFields({ name: 'Status', value: clip(status, LIMITS.fieldValue) });
   if (card.messageUrl) embed.setURL(card.messageUrl);
 
-  const row = new ActionRowBuilder<ButtonBuilder>();
-  if (card.actions.includes('uphold')) row.addComponents(new ButtonBuilder().setCustomId(caseCustomId('uphold', card.caseId)).setLabel('Uphold').setStyle(ButtonStyle.Danger));
-  if (card.actions.includes('dismiss')) row.addComponents(new ButtonBuilder().setCustomId(caseCustomId('dismiss', card.caseId)).setLabel('Dismiss').setStyle(ButtonStyle.Secondary));
-  if (card.actions.includes('why')) row.addComponents(new ButtonBuilder().setCustomId(caseCustomId('why', card.caseId)).setLabel('Why this norm?').setStyle(ButtonStyle.Primary));
-  if (card.messageUrl) row.addComponents(new ButtonBuilder().setURL(card.messageUrl).setLabel('Jump to message').setStyle(ButtonStyle.Link));
-  return { embeds: [embed], components: row.components.length > 0 ? [row] : [] };
+  // Five buttons per row (Discord's limit); decisions first, then enforcement, then the rest.
+  const buttons = card.actions.map((a) => new ButtonBuilder().setCustomId(caseCustomId(a, card.caseId)).setLabel(BUTTON_LABELS[a]).setStyle(STYLE[a]));
+  if (card.messageUrl) buttons.push(new ButtonBuilder().setURL(card.messageUrl).setLabel('Jump to message').setStyle(ButtonStyle.Link));
+  const components: Array<ActionRowBuilder<ButtonBuilder>> = [];
+  for (let i = 0; i < buttons.length; i += 5) components.push(new ActionRowBuilder<ButtonBuilder>().addComponents(buttons.slice(i, i + 5)));
+  return { embeds: [embed], components };
 }
+
+const STYLE: Record<CaseButtonAction, ButtonStyle> = {
+  uphold: ButtonStyle.Danger,
+  dismiss: ButtonStyle.Secondary,
+  why: ButtonStyle.Primary,
+  delete: ButtonStyle.Danger,
+  'timeout-10m': ButtonStyle.Secondary,
+  'timeout-1h': ButtonStyle.Secondary,
+  'timeout-1d': ButtonStyle.Secondary,
+  'ask-edit': ButtonStyle.Secondary,
+  appeal: ButtonStyle.Secondary,
+  'appeal-accept': ButtonStyle.Success,
+  'appeal-deny': ButtonStyle.Danger,
+};
 
 function quote(text: string): string {
   return text
