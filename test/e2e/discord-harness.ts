@@ -24,7 +24,9 @@ export interface DiscordWorld {
 
 export async function startDiscordWorld(env: Record<string, string> = {}, simOptions: Parameters<typeof startOllamaSimulator>[0] = {}): Promise<DiscordWorld> {
   const sim = await startOllamaSimulator(simOptions);
-  const discord = await startFakeDiscord();
+  // Discord's real 3 s interaction deadline is tested in the fake's own suite; here a loaded CI
+  // machine must not turn a slow defer into a failure.
+  const discord = await startFakeDiscord({ interactionDeadlineMs: 15_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'ng-discord-'));
   const boot = async () => {
     const core = await createCore(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), {

@@ -28,7 +28,9 @@ export interface SlackWorld {
 
 export async function startSlackWorld(env: Record<string, string> = {}): Promise<SlackWorld> {
   const sim = await startOllamaSimulator();
-  const slack = await startFakeSlack();
+  // Trigger ids expire after 3 s on Slack (tested in the fake's own suite); a loaded CI machine
+  // must not turn a slow views.open into a failure here.
+  const slack = await startFakeSlack({ triggerTtlMs: 15_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'ng-slack-'));
   const boot = async () => {
     const core = await createCore(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), { logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger(), withStore: true });
@@ -38,7 +40,7 @@ export async function startSlackWorld(env: Record<string, string> = {}): Promise
       apiUrl: slack.apiUrl,
       host: '127.0.0.1',
       port: 0,
-      unhandledRequestTimeoutMillis: 500,
+      unhandledRequestTimeoutMillis: 3000,
       retries: 0,
     });
     const send = createSlackSender({ url: `http://127.0.0.1:${adapter.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: SLACK_FIXTURE.teamId });

@@ -53,7 +53,8 @@ async function boot(opts: { intents?: number[]; fake?: FakeDiscordOptions } = {}
   fake = f;
   const c = new Client({ intents: opts.intents ?? DEFAULT_INTENTS, rest: { api: f.apiUrl } });
   client = c;
-  c.on(Events.Error, (err) => listenerErrors.push(err));
+  const sink = listenerErrors;
+  c.on(Events.Error, (err) => sink.push(err));
   const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
   // login() never settles if the gateway is unreachable, so bound it.
   await withTimeout(Promise.all([c.login('fake-token'), ready]), 5000, 'login');
@@ -62,10 +63,13 @@ async function boot(opts: { intents?: number[]; fake?: FakeDiscordOptions } = {}
 
 /** Registers an async listener whose failures are collected instead of lost. */
 function on<T>(c: Client, event: 'messageCreate' | 'interactionCreate', handler: (arg: T) => Promise<void> | void): void {
+  // Bound to this test's list: a handler cut short by the client's destruction fails late, and
+  // must not fail the next test.
+  const sink = listenerErrors;
   c.on(event, (arg: unknown) => {
     Promise.resolve()
       .then(() => handler(arg as T))
-      .catch((err: unknown) => listenerErrors.push(err));
+      .catch((err: unknown) => sink.push(err));
   });
 }
 
@@ -322,9 +326,11 @@ describe('fake Discord with the real discord.js client', () => {
     });
     const { id } = await fake.slashCommand({ channelId: FIXTURE.channels.general, userId: FIXTURE.users.alice, subcommand: 'why' });
     expect((await fake.waitForInteractionReply(id)).content).toBe('working…');
-    const final = await fake.waitForInteractionReply(id, { final: true });
-    expect(final.content).toBe('done');
+    const final = await fake.waitForInteractionReply(id, { until: (r) => r.content === 'done' });
     expect(final.attachments.map((a: { filename: string }) => a.filename)).toEqual(['report.txt']);
+    // Once the last step (the follow-up) is in, a `final` wait sees the settled reply.
+    await fake.waitForRest('POST', /^\/webhooks\//);
+    expect((await fake.waitForInteractionReply(id, { final: true })).content).toBe('done');
     const view = fake.interaction(id);
     expect(view.original?.id).toBe(responseMessageId);
     expect(view.followups.map((f) => f.content)).toEqual(['details for you']);

@@ -23,9 +23,14 @@ function visibleTo(ctx: FakeContext, session: SessionView, msg: FakeMessage): Fa
   return { ...msg, content: '', embeds: [], attachments: [], components: [] };
 }
 
-/** MESSAGE_CREATE/UPDATE carry `guild_id`, the author's `member`, and members of mentioned users. */
+/**
+ * MESSAGE_CREATE/UPDATE carry `channel_type` (discord.js needs it to build an uncached DM
+ * channel), and in guilds `guild_id`, the author's `member` and members of mentioned users.
+ */
 function gatewayMessage(ctx: FakeContext, stored: StoredMessage): FakeMessage {
   const msg = ctx.messages.render(stored);
+  const channel = ctx.world.channels.get(stored.channelId);
+  if (channel) msg.channel_type = channel.type;
   const guildId = ctx.world.guildIdOf(stored.channelId);
   if (!guildId) return msg;
   msg.guild_id = guildId;

@@ -9,12 +9,11 @@ import { Changes } from './changes.js';
 import { CommandStore } from './commands.js';
 import type { FakeContext } from './context.js';
 import { defaultGuild, FIXTURE } from './fixture.js';
-import { Gateway, Intent } from './gateway.js';
+import { Gateway, Intent, PRIVILEGED_INTENTS } from './gateway.js';
 import { Injector } from './inject.js';
 import { InteractionStore } from './interactions.js';
 import { MessageStore } from './messages.js';
 import { guildCreatePayload, memberPayload, userPayload } from './payloads.js';
-import { PRIVILEGED_INTENTS } from './gateway.js';
 import { Replies } from './replies.js';
 import { pathMatches, RestServer } from './rest-server.js';
 import { Router } from './router.js';
@@ -145,7 +144,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     restTo,
     waitForRest: (method, path, opts = {}) => {
       const count = opts.count ?? 1;
-      const timeoutMs = opts.timeoutMs ?? 3000;
+      const timeoutMs = opts.timeoutMs ?? 10_000;
       return changes.until(
         () => {
           const found = restTo(method, path);

@@ -6,7 +6,7 @@ import { CallbackType, type InteractionRec } from './interactions.js';
 import type { InteractionView, ReplyWaitOptions } from './types.js';
 
 /** How long a reply must stay unchanged before a `final` wait takes it as finished. */
-const SETTLE_MS = 100;
+const DEFAULT_QUIET_MS = 150;
 
 export class Replies {
   constructor(
@@ -60,30 +60,45 @@ export class Replies {
   }
 
   async waitForReply(id: string, opts: ReplyWaitOptions = {}): Promise<any> {
-    const timeoutMs = opts.timeoutMs ?? 3000;
+    const timeoutMs = opts.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
     const rec = this.rec(id);
+    const failure = (what: string) => () => {
+      const types = rec.callbacks.map((c) => c.type).join(', ') || 'none';
+      const latest = rec.callbacks.length ? JSON.stringify(this.latest(rec))?.slice(0, 300) : 'none';
+      return new Error(
+        `fake Discord: interaction ${id} got no ${what} within ${timeoutMs} ms ` +
+          `(callbacks: ${types}; @original edits: ${rec.originalEdits}; follow-ups: ${rec.followupIds.length}; latest: ${latest}).\nRecent REST calls:\n${this.recentRest()}`,
+      );
+    };
+    if (opts.until) {
+      const until = opts.until;
+      const hit = await this.ctx.changes.until(
+        () => {
+          if (this.firstVisible(rec) === undefined) return undefined;
+          const value = this.latest(rec);
+          return until(value) ? { value } : undefined;
+        },
+        timeoutMs,
+        failure('reply matching `until`'),
+      );
+      return hit.value;
+    }
     const first = await this.ctx.changes.until(
       () => {
         const value = this.firstVisible(rec);
         return value === undefined ? undefined : { value };
       },
       timeoutMs,
-      () => {
-        const types = rec.callbacks.map((c) => c.type).join(', ') || 'none';
-        return new Error(
-          `fake Discord: interaction ${id} got no visible reply within ${timeoutMs} ms ` +
-            `(callbacks: ${types}; @original edits: ${rec.originalEdits}; follow-ups: ${rec.followupIds.length}).\nRecent REST calls:\n${this.recentRest()}`,
-        );
-      },
+      failure('visible reply'),
     );
     if (!opts.final) return first.value;
-    // Wait for the bot to go quiet (no callback, edit or follow-up for SETTLE_MS), within the deadline.
+    const quietMs = opts.quietMs ?? DEFAULT_QUIET_MS;
     for (;;) {
-      const quietFor = Date.now() - rec.lastChangeAt;
+      const quietFor = this.ctx.now() - rec.lastChangeAt;
       const left = deadline - Date.now();
-      if (quietFor >= SETTLE_MS || left <= 0) return this.latest(rec);
-      await new Promise((r) => setTimeout(r, Math.min(SETTLE_MS - quietFor, left)));
+      if (quietFor >= quietMs || left <= 0) return this.latest(rec);
+      await new Promise((r) => setTimeout(r, Math.min(quietMs - quietFor, left)));
     }
   }
 }

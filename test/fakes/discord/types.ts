@@ -224,8 +224,16 @@ export interface WaitOptions {
 
 export interface ReplyWaitOptions {
   timeoutMs?: number;
-  /** Wait until the reply has been quiet for a moment and return its latest state. */
+  /**
+   * After the first visible reply, wait until the bot has made no callback, edit or follow-up
+   * for `quietMs` and return the reply's latest state. A heuristic: on a loaded machine a slow
+   * bot can look quiet; prefer `until` when the expected end state is known.
+   */
   final?: boolean;
+  /** Quiet period for `final` (default 150 ms). */
+  quietMs?: number;
+  /** Resolve with the reply's latest state once this holds (deterministic, unlike `final`). */
+  until?: (reply: any) => boolean;
 }
 
 export interface FakeDiscord {

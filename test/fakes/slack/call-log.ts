@@ -27,7 +27,7 @@ export class CallLog {
         const found = matching();
         return found.length >= count ? found : undefined;
       },
-      opts.timeoutMs ?? 3000,
+      opts.timeoutMs ?? 10_000,
       () => `expected ${count} call(s) to ${method}${opts.where ? ' matching the filter' : ''}, saw ${matching().length}. ${this.describeRecent()}`,
     );
   }

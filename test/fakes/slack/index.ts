@@ -110,7 +110,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     views: () => ws.views.list(),
     postUserMessage,
-    waitFor: (check, opts = {}) => changes.waitUntil(check, opts.timeoutMs ?? 3000, () => `${opts.what ?? 'condition'} never held. ${calls.describeRecent()}`),
+    waitFor: (check, opts = {}) => changes.waitUntil(check, opts.timeoutMs ?? 10_000, () => `${opts.what ?? 'condition'} never held. ${calls.describeRecent()}`),
     newResponseUrl: (binding) => responseUrls.create(url, binding),
     responses: (id) => responseUrls.responses(id),
     waitForResponse: (id, opts = {}) => {
@@ -121,7 +121,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           const bodies = responseUrls.responses(id);
           return bodies.length >= count ? bodies : undefined;
         },
-        opts.timeoutMs ?? 3000,
+        opts.timeoutMs ?? 10_000,
         () => `expected ${count} POST(s) to response_url ${id}, saw ${responseUrls.responses(id).length}. ${calls.describeRecent()}`,
       );
     },

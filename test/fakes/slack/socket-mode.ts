@@ -88,7 +88,7 @@ export class SocketModeServer implements FakeSocketMode {
     const ws = this.sockets.at(-1);
     if (!ws || ws.readyState !== ws.OPEN) return Promise.reject(new Error('no Socket Mode client is connected'));
     const envelopeId = randomUUID();
-    const timeoutMs = opts.timeoutMs ?? 3000;
+    const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelopeId);
@@ -113,12 +113,12 @@ export class SocketModeServer implements FakeSocketMode {
   }
 
   waitForConnection(opts: { timeoutMs?: number } = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? 3000;
+    const timeoutMs = opts.timeoutMs ?? 10_000;
     return this.changes.waitUntil(() => this.connected() || undefined, timeoutMs, () => 'no Socket Mode client connected').then(() => undefined);
   }
 
   waitForDisconnect(opts: { timeoutMs?: number } = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? 3000;
+    const timeoutMs = opts.timeoutMs ?? 10_000;
     return this.changes
       .waitUntil(() => this.sockets.length === 0 || undefined, timeoutMs, () => `${this.sockets.length} Socket Mode client(s) still connected`)
       .then(() => undefined);
