@@ -24,6 +24,7 @@ export async function startAdapters(core: Core): Promise<RunningAdapter[]> {
         signingSecret: config.SLACK_SIGNING_SECRET,
         appToken: config.SLACK_APP_TOKEN,
         apiUrl: config.SLACK_API_URL,
+        adminUserToken: config.SLACK_ADMIN_USER_TOKEN,
         host: config.SLACK_HOST,
         port: config.SLACK_PORT,
       });

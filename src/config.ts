@@ -83,6 +83,7 @@ export const configSchema = z.object({
   SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
+  SLACK_ADMIN_USER_TOKEN: optionalString.pipe(z.string().startsWith('xoxp-', 'must be a user token starting with xoxp- (a workspace admin’s)').optional()),
   SLACK_API_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. https://slack.com/api/' }).optional()),
   SLACK_HOST: z.string().trim().min(1).default('0.0.0.0'),
   SLACK_PORT: z.coerce
@@ -151,7 +152,7 @@ export function secretsOf(config: Config, env: Record<string, string | undefined
     .filter(([k, v]) => isSecretName(k) && v !== undefined && v.length >= 8)
     .map(([, v]) => v as string);
   const redisPassword = config.REDIS_URL ? safePassword(config.REDIS_URL) : undefined;
-  return [config.NORMGUARD_API_TOKEN, config.DISCORD_TOKEN, config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, redisPassword, ...fromEnv].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return [config.NORMGUARD_API_TOKEN, config.DISCORD_TOKEN, config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, config.SLACK_ADMIN_USER_TOKEN, redisPassword, ...fromEnv].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 function safePassword(url: string): string | undefined {

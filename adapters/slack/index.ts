@@ -1,6 +1,7 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import { assessCommand, CHECK_MESSAGE_ACTION } from '../../commands/ethics.js';
-import { applyConfigChange, describeSettings, runAssess, runCheckMessage, runStats } from '../../commands/handlers.js';
+import { applyConfigChange, describeSettings, runAssess, runCase, runCheckMessage, runStats } from '../../commands/handlers.js';
+import { fileReport } from '../../src/moderation/reports.js';
 import { INLINE_SYNTAX, parseInline } from '../../commands/inline.js';
 import type { Reply } from '../../commands/replies.js';
 import type { Core } from '../../src/app.js';
@@ -9,8 +10,8 @@ import type { BufferedMessage } from '../../src/moderation/conversation-buffer.j
 import type { IncomingMessage } from '../../src/moderation/message.js';
 import { isAdmin } from '../../src/moderation/preconditions.js';
 import { SlackActors } from './actor.js';
-import { ASK_MODAL, askModal, CONFIG_MODAL, configModal, viewValue } from './modals.js';
-import { replyPayload } from './render/blocks.js';
+import { ASK_MODAL, askModal, CONFIG_MODAL, configModal, REPORT_MODAL, reportModal, viewValue } from './modals.js';
+import { DIGEST_OPEN, PAUSE_PREFIX, replyPayload } from './render/blocks.js';
 import { escapeMrkdwn } from './render/text.js';
 import { SlackReview } from './review.js';
 
@@ -25,12 +26,17 @@ export interface SlackAdapterOptions {
   port: number;
   /** Tests lower Bolt's 3 s wait for an ack that never comes. */
   unhandledRequestTimeoutMillis?: number;
+  /** How often open appeals are checked for their deadline. */
+  appealSweepMs?: number;
+  /** A workspace admin's user token (xoxp-): lets moderators delete a member's message from a card. */
+  adminUserToken?: string;
   /** Web API retries on 5xx/429. The SDK's default keeps retrying for ~30 minutes, longer than any reply is useful. */
   retries?: number;
 }
 
 export interface SlackAdapter {
   app: App;
+  review: SlackReview;
   /** The HTTP receiver's port (HTTP mode), for health checks and tests. */
   port: number | null;
   stop(): Promise<void>;
@@ -38,6 +44,7 @@ export interface SlackAdapter {
 
 /** The message shortcut's callback id, as in manifest.yml. */
 export const CHECK_MESSAGE_CALLBACK = 'check_message';
+export const REPORT_MESSAGE_CALLBACK = 'report_message';
 const EVENT_DEDUPE_MS = 60 * 60_000;
 
 export async function startSlackAdapter(core: Core, options: SlackAdapterOptions): Promise<SlackAdapter> {
@@ -60,7 +67,8 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
   await app.init();
   const client = app.client;
   const actors = new SlackActors(client, () => core.clock.now());
-  const review = new SlackReview({ client, cases: moderation.cases, settings: store.repos.settings, actors, logger });
+  const adminClient = options.adminUserToken ? new webApi.WebClient(options.adminUserToken, { ...clientOptions, logger: boltLogger }) : null;
+  const review = new SlackReview({ client, adminClient, cases: moderation.cases, settings: store.repos.settings, actors, kv: store.kv, logger });
   const deps = moderation.commands;
 
   app.error(async (err) => {
@@ -92,6 +100,12 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
       const allowed = isAdmin(await actors.actor(command.user_id, settings));
       if (!allowed.ok) return void (await send({ kind: 'error', text: 'Only workspace admins can change normguard’s settings.', ephemeral: true }));
       await client.views.open({ trigger_id: command.trigger_id, view: configModal(settings, { channelId: command.channel_id, teamId: command.team_id }) });
+      return;
+    }
+    if (sub === 'case') {
+      const settings = await store.repos.settings.get(command.team_id);
+      const actor = await actors.actor(command.user_id, settings);
+      await send(await runCase({ id: restWords[0] ?? '' }, { workspaceId: command.team_id, channelId: command.channel_id, actor }, deps));
       return;
     }
     if (sub === 'stats') {
@@ -156,6 +170,39 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     await client.chat.postEphemeral({ channel, user: shortcut.user.id, ...replyPayload(reply) });
   });
 
+  // --- "Report to moderators" -------------------------------------------------------------
+  app.shortcut(REPORT_MESSAGE_CALLBACK, async ({ ack, shortcut }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    const m = shortcut.message as { ts: string; text?: string; user?: string; thread_ts?: string };
+    await client.views.open({
+      trigger_id: shortcut.trigger_id,
+      view: reportModal({ channelId: shortcut.channel.id, ts: m.ts, user: m.user ?? '', text: m.text ?? '', ...(m.thread_ts ? { threadTs: m.thread_ts } : {}) }),
+    });
+  });
+
+  app.view(REPORT_MODAL, async ({ ack, view, body }) => {
+    await ack();
+    const meta = JSON.parse(view.private_metadata || '{}') as { channelId: string; ts: string; user: string; text: string; threadTs?: string };
+    const teamId = body.team?.id ?? '';
+    const context = await conversationBefore(client, meta.channelId, meta.ts, meta.threadTs).catch(() => [] as BufferedMessage[]);
+    const result = await fileReport(
+      {
+        message: slackMessage(teamId, meta.channelId, meta.ts, meta.user, meta.text),
+        context,
+        reporterId: body.user.id,
+        note: (viewValue(view.state.values as Record<string, Record<string, any>>, 'note') as string | undefined) ?? null,
+      },
+      { assessor: core.assessor, settings: store.repos.settings, activity: moderation.activity, cases: moderation.cases },
+    );
+    if (result.ok) await review.postCard(result.case);
+    await client.chat.postEphemeral({
+      channel: meta.channelId,
+      user: body.user.id,
+      text: result.ok ? 'Thanks — your report is with the moderators. You will hear the outcome in one line.' : escapeMrkdwn(result.message),
+    });
+  });
+
   // --- passive monitoring --------------------------------------------------------------------
   app.event('message', async ({ event, body }) => {
     const e = event as { subtype?: string; bot_id?: string; user?: string; text?: string; ts: string; channel: string; thread_ts?: string; files?: unknown[] };
@@ -164,18 +211,7 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     const eventId = (body as { event_id?: string }).event_id;
     if (eventId && !(await store.repos.dedupe.claim(`slack-event:${eventId}`, EVENT_DEDUPE_MS))) return;
     const teamId = (body as { team_id?: string }).team_id ?? '';
-    const message: IncomingMessage = {
-      platform: 'slack',
-      workspaceId: teamId,
-      channelId: e.channel,
-      messageId: e.ts,
-      text: e.text ?? '',
-      createdAt: Math.round(Number(e.ts) * 1000),
-      attachments: e.files?.length ?? 0,
-      url: `https://slack.com/archives/${e.channel}/p${e.ts.replace('.', '')}`,
-      replyTo: null,
-      author: { id: e.user, name: `<@${e.user}>`, isBot: false, isWebhook: false, roleIds: [], isNew: false },
-    };
+    const message: IncomingMessage = { ...slackMessage(teamId, e.channel, e.ts, e.user, e.text ?? ''), attachments: e.files?.length ?? 0 };
     const outcome = await moderation.monitor.handle(message);
     if (outcome.kind !== 'decided') return;
     if (outcome.case) await review.postCard(outcome.case);
@@ -183,7 +219,7 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
   });
 
   // --- review buttons and the dismiss modal ---------------------------------------------------
-  app.action(/^ng:(uphold|dismiss|why):/, async ({ ack, body, action }) => {
+  app.action(/^ng:(uphold|dismiss|why|delete|ask-edit|appeal|appeal-accept|appeal-deny):c_/, async ({ ack, body, action }) => {
     await ack();
     const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string }; trigger_id: string };
     await review.onButton({
@@ -197,11 +233,23 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
   app.action(/^ng:link:/, async ({ ack }) => {
     await ack();
   });
-  app.view(/^ng:dismiss-reason:/, async ({ ack, view, body }) => {
+  app.view(/^ng:(dismiss-reason|appeal-text|appeal-deny-reason):/, async ({ ack, view, body }) => {
     await ack();
     const reason = viewValue(view.state.values as Record<string, Record<string, any>>, 'reason') ?? '';
     const where = JSON.parse(view.private_metadata || '{}') as { channelId?: string; messageTs?: string };
-    await review.onDismissReason(view.callback_id, body.user.id, reason, { channelId: where.channelId ?? '', messageTs: where.messageTs ?? '' });
+    const refusal = await review.onReasonModal(view.callback_id, body.user.id, reason, { channelId: where.channelId ?? '', messageTs: where.messageTs ?? '' });
+    if (refusal && where.channelId) await review.ephemeral(where.channelId, body.user.id, refusal, true);
+  });
+  app.action(new RegExp(`^${DIGEST_OPEN}:`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as { user: { id: string }; channel?: { id: string } };
+    const selected = (action as { selected_option?: { value: string } }).selected_option?.value ?? '';
+    await review.openFromDigest(b.user.id, b.channel?.id ?? '', selected);
+  });
+  app.action(new RegExp(`^${PAUSE_PREFIX}`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as { user: { id: string }; channel?: { id: string }; team?: { id: string } };
+    await review.pause(b.user.id, b.channel?.id ?? '', b.team?.id ?? '', (action as { value?: string }).value ?? '');
   });
 
   let port: number | null = null;
@@ -213,12 +261,45 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     port = typeof address === 'object' && address ? address.port : options.port;
   }
   logger.info({ mode: socketMode ? 'socket' : 'http', port }, 'Slack app started');
+  // Appeals that wait past their deadline time out, and their authors are told.
+  const sweep = setInterval(() => {
+    void (async () => {
+      try {
+        const teamId = (await client.auth.test()).team_id as string;
+        for (const c of await moderation.cases.expiredAppeals(teamId, core.clock.now())) {
+          const result = await moderation.cases.apply(c.id, { type: 'appeal-expire' });
+          if (result.ok) await review.runEffects(result.case, result.effects, null, null);
+        }
+      } catch (err) {
+        logger.warn({ err }, 'appeal sweep failed');
+      }
+    })();
+  }, options.appealSweepMs ?? 60_000);
+  sweep.unref();
   return {
     app,
     port,
+    review,
     stop: async () => {
+      clearInterval(sweep);
       await app.stop();
     },
+  };
+}
+
+/** A Slack message as the core's neutral message; Slack mentions render as names. */
+function slackMessage(teamId: string, channel: string, ts: string, user: string, text: string): IncomingMessage {
+  return {
+    platform: 'slack',
+    workspaceId: teamId,
+    channelId: channel,
+    messageId: ts,
+    text,
+    createdAt: Math.round(Number(ts) * 1000),
+    attachments: 0,
+    url: `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+    replyTo: null,
+    author: { id: user, name: `<@${user}>`, isBot: false, isWebhook: false, roleIds: [], isNew: false },
   };
 }
 

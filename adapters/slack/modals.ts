@@ -120,19 +120,43 @@ export function configModal(settings: WorkspaceSettings, meta: { channelId: stri
   };
 }
 
-export function dismissModal(caseId: string, meta: { channelId: string; messageTs: string }): View {
+/** A one-field modal for a reason (dismiss, deny an appeal) or the author's appeal. */
+export function reasonModal(callbackId: string, title: string, label: string, meta: { channelId: string; messageTs: string }): View {
   return {
     type: 'modal',
-    callback_id: `ng:dismiss-reason:${caseId}`,
-    private_metadata: JSON.stringify(meta),
-    title: plain('Dismiss case'),
-    submit: plain('Dismiss'),
+    callback_id: callbackId,
+    private_metadata: JSON.stringify({ channelId: meta.channelId, messageTs: meta.messageTs }),
+    title: plain(title),
+    submit: plain('Send'),
     close: plain('Cancel'),
     blocks: [
       {
         type: 'input',
         block_id: 'reason',
-        label: plain('Why is this not a problem?'),
+        label: plain(label),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1500 },
+      },
+    ],
+  };
+}
+
+export const REPORT_MODAL = 'ng:report';
+
+/** "Report to moderators": an optional note; the message's place rides in private_metadata. */
+export function reportModal(meta: { channelId: string; ts: string; user: string; text: string; threadTs?: string }): View {
+  return {
+    type: 'modal',
+    callback_id: REPORT_MODAL,
+    private_metadata: JSON.stringify(meta).slice(0, 3000),
+    title: plain('Report to moderators'),
+    submit: plain('Report'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'note',
+        optional: true,
+        label: plain('What is wrong with this message?'),
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
       },
     ],

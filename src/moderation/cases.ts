@@ -97,6 +97,11 @@ export class CaseService {
     return done?.case ?? null;
   }
 
+  /** A free-text note on the case's history (e.g. an action taken outside the lifecycle). */
+  async note(caseId: string, actor: string, text: string): Promise<void> {
+    await this.repo.appendHistory(caseId, { actor, action: 'note', reason: text });
+  }
+
   /** Uphold or dismiss: kept for callers that only decide. */
   decide(caseId: string, actorId: string, action: CaseDecisionAction, reason?: string | null): Promise<ApplyResult> {
     return this.apply(caseId, action === 'uphold' ? { type: 'uphold', actor: actorId } : { type: 'dismiss', actor: actorId, reason: reason ?? null });

@@ -42,6 +42,7 @@ export async function startSlackWorld(env: Record<string, string> = {}): Promise
       port: 0,
       unhandledRequestTimeoutMillis: 3000,
       retries: 0,
+      ...(env.SLACK_ADMIN_USER_TOKEN ? { adminUserToken: env.SLACK_ADMIN_USER_TOKEN } : {}),
     });
     const send = createSlackSender({ url: `http://127.0.0.1:${adapter.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: SLACK_FIXTURE.teamId });
     return { core, adapter, send };

@@ -1,7 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Assessment } from '../../../src/assessment/types.js';
 import type { CaseStats } from '../../../src/moderation/stats.js';
-import { caseCustomId, type CaseCardModel } from '../../../commands/case-card.js';
+import { BUTTON_LABELS, caseCustomId, type CaseButtonAction, type CaseCardModel } from '../../../commands/case-card.js';
+import type { AuthorNotice, DigestModel } from '../../../commands/notices.js';
 import type { Reply } from '../../../commands/replies.js';
 import type { Section } from '../../../commands/sections.js';
 import { clip, escapeMrkdwn, MAX_BLOCKS, SECTION_TEXT_MAX, slackTokens } from './text.js';
@@ -78,12 +79,61 @@ export function caseCardBlocks(card: CaseCardModel): KnownBlock[] {
     ? `*${card.outcome.action === 'upheld' ? 'Upheld' : 'Dismissed'}* by <@${card.outcome.actorId}> <!date^${Math.floor(card.outcome.at / 1000)}^{date_short_pretty} {time}|${new Date(card.outcome.at).toISOString()}>${card.outcome.reason ? ` — ${escapeMrkdwn(card.outcome.reason)}` : ''}`
     : '*Open* — awaiting a moderator';
   blocks.push(context(status));
-  const elements: Button[] = [];
-  if (card.actions.includes('uphold')) elements.push({ type: 'button', action_id: caseCustomId('uphold', card.caseId), value: card.caseId, style: 'danger', text: { type: 'plain_text', text: 'Uphold' } });
-  if (card.actions.includes('dismiss')) elements.push({ type: 'button', action_id: caseCustomId('dismiss', card.caseId), value: card.caseId, text: { type: 'plain_text', text: 'Dismiss' } });
-  if (card.actions.includes('why')) elements.push({ type: 'button', action_id: caseCustomId('why', card.caseId), value: card.caseId, style: 'primary', text: { type: 'plain_text', text: 'Why this norm?' } });
+  const elements: Button[] = card.actions.map((a) => ({
+    type: 'button',
+    action_id: caseCustomId(a, card.caseId),
+    value: card.caseId,
+    text: { type: 'plain_text', text: BUTTON_LABELS[a] },
+    ...(BUTTON_STYLE[a] ? { style: BUTTON_STYLE[a] } : {}),
+  }));
   if (card.messageUrl) elements.push({ type: 'button', action_id: `ng:link:${card.caseId}`, url: card.messageUrl, text: { type: 'plain_text', text: 'Open message' } });
   if (elements.length > 0) blocks.push({ type: 'actions', block_id: `case:${card.caseId}`, elements });
+  return blocks;
+}
+
+const BUTTON_STYLE: Partial<Record<CaseButtonAction, 'primary' | 'danger'>> = {
+  uphold: 'danger',
+  why: 'primary',
+  delete: 'danger',
+  'appeal-accept': 'primary',
+  'appeal-deny': 'danger',
+};
+
+/** The private notice to an author, with the Appeal button when one is offered. */
+export function noticeBlocks(caseId: string, notice: AuthorNotice): KnownBlock[] {
+  const blocks: KnownBlock[] = [mrkdwn(`*${escapeMrkdwn(notice.title)}*`), ...notice.lines.map((l) => mrkdwn(slackTokens(keepTokens(l))))];
+  if (notice.appealable) {
+    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: caseCustomId('appeal', caseId), value: caseId, text: { type: 'plain_text', text: BUTTON_LABELS.appeal } }] });
+  }
+  return blocks;
+}
+
+export const DIGEST_OPEN = 'ng:digest-open';
+export const PAUSE_PREFIX = 'ng:pause:';
+
+/** The raid digest: counts, a menu to open any case, and pause buttons for the busiest channels. */
+export function digestBlocks(d: DigestModel): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    mrkdwn(`:warning: *Flood of cases: ${d.total} in this window.* Cases are arriving faster than the configured rate, so they are grouped here.`),
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: clip(`*By channel*\n${d.byChannel.map((c) => `<#${c.channelId}>: ${c.count}`).join('\n')}`, 2000) },
+        { type: 'mrkdwn', text: clip(`*By norm*\n${d.byNorm.slice(0, 10).map((n) => `${n.count} × ${escapeMrkdwn(n.norm)}`).join('\n')}`, 2000) },
+      ],
+    },
+  ];
+  const elements: Array<Record<string, unknown>> = [];
+  if (d.cases.length > 0) {
+    elements.push({
+      type: 'static_select',
+      action_id: `${DIGEST_OPEN}:${d.windowId}`,
+      placeholder: { type: 'plain_text', text: 'Open a case…' },
+      options: d.cases.map((c) => ({ text: { type: 'plain_text', text: clip(c.label, 75) }, value: c.id })),
+    });
+  }
+  for (const c of d.byChannel.slice(0, 4)) elements.push({ type: 'button', action_id: `${PAUSE_PREFIX}${c.channelId}`, value: c.channelId, text: { type: 'plain_text', text: clip(`Pause monitoring (${c.count})`, 75) } });
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: `digest:${d.windowId}`, elements } as unknown as KnownBlock);
   return blocks;
 }
 
@@ -102,7 +152,7 @@ export function replyPayload(reply: Reply): { text: string; blocks: KnownBlock[]
 }
 
 /** Escapes everything except our own well-formed mention tokens. */
-function keepTokens(text: string): string {
+export function keepTokens(text: string): string {
   return text
     .split(/(<[@#][&]?[A-Za-z0-9_]+>)/g)
     .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))

@@ -34,12 +34,13 @@ export const chatMethods: ApiTable = {
     return { channel, ts, text: updated.text, message: asReturned(updated) };
   },
 
-  'chat.delete': (args, { ws }) => {
+  'chat.delete': (args, { ws, token }) => {
     const channel = args.required('channel');
     const ts = args.required('ts');
     const existing = ws.messages.find(channel, ts);
     if (!existing) throw new ApiError(ws.directory.hasConversation(channel) ? 'message_not_found' : 'channel_not_found');
-    if (existing.bot_id !== ws.identity.botId) throw new ApiError('cant_delete_message');
+    // A bot may delete only its own messages; a workspace admin's user token (xoxp-) may delete any.
+    if (existing.bot_id !== ws.identity.botId && !token?.startsWith('xoxp-')) throw new ApiError('cant_delete_message');
     ws.messages.remove(channel, ts);
     return { channel, ts };
   },
