@@ -1,6 +1,6 @@
 import type { Strategy } from '../src/assessment/types.js';
 import { CHANNEL_MODES } from '../src/policy/settings.js';
-import { channel, choice, flag, integer, role, text, type OptionSpec } from './options.js';
+import { channel, choice, flag, integer, role, text, user, type OptionSpec } from './options.js';
 
 /** Field lengths: generous for people, far inside the model's context (see strategies/sanitize.ts). */
 const situation = text('situation', 'What is going on: the setting and who is involved', { max: 1000, multiline: true });
@@ -66,6 +66,11 @@ export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   choice('coach_flag_threshold', 'In coach mode: lowest severity flagged rather than explained', SEVERITY_CHOICES),
   role('exempt_role', 'A role never audited (adds it)'),
   role('unexempt_role', 'Remove a role from the exempt list'),
+  flag('notify_authors', 'Tell authors privately when a case about them is upheld, with how to appeal'),
+  integer('appeal_days', 'Days an appeal waits for a moderator before it times out', { min: 1, max: 90 }),
+  integer('flood_max_cases', 'Cases per minute before they are grouped into one digest card', { min: 1, max: 1000 }),
+  user('block_reporter', 'Refuse reports from this member'),
+  user('unblock_reporter', 'Accept reports from this member again'),
 ];
 
 export const STATS_OPTIONS: readonly OptionSpec[] = [

@@ -95,6 +95,11 @@ export interface ConfigChange {
   unexempt_role?: string;
   /** Slack's settings modal sets the whole lists at once. */
   moderator_users?: string[];
+  notify_authors?: boolean;
+  appeal_days?: number;
+  flood_max_cases?: number;
+  block_reporter?: string;
+  unblock_reporter?: string;
 }
 
 /** Pure: the settings after one config command. A channel named without a mode is switched to `flag`. */
@@ -115,6 +120,11 @@ export function applyConfigChange(current: WorkspaceSettings, change: ConfigChan
   if (change.coach_flag_threshold !== undefined) next.thresholds.coachFlag = change.coach_flag_threshold;
   if (change.exempt_role !== undefined && !next.exemptRoleIds.includes(change.exempt_role)) next.exemptRoleIds.push(change.exempt_role);
   if (change.unexempt_role !== undefined) next.exemptRoleIds = next.exemptRoleIds.filter((r) => r !== change.unexempt_role);
+  if (change.notify_authors !== undefined) next.notifyAuthors = change.notify_authors;
+  if (change.appeal_days !== undefined) next.appealTtlMs = change.appeal_days * DAY_MS;
+  if (change.flood_max_cases !== undefined) next.flood = { ...next.flood, maxCases: change.flood_max_cases };
+  if (change.block_reporter !== undefined && !next.blockedReporterIds.includes(change.block_reporter)) next.blockedReporterIds.push(change.block_reporter);
+  if (change.unblock_reporter !== undefined) next.blockedReporterIds = next.blockedReporterIds.filter((u) => u !== change.unblock_reporter);
   return next;
 }
 
@@ -129,6 +139,9 @@ export function describeSettings(s: WorkspaceSettings): string {
     ...(s.moderatorUserIds.length > 0 ? [`Moderators: ${s.moderatorUserIds.map((u) => `<@${u}>`).join(', ')}`] : []),
     `Thresholds: flag ≥ ${s.thresholds.flag}; coach explains ≥ ${s.thresholds.explain}, flags ≥ ${s.thresholds.coachFlag}`,
     `Exempt roles: ${s.exemptRoleIds.length === 0 ? 'none' : s.exemptRoleIds.map((r) => `<@&${r}>`).join(', ')}`,
+    `Author notices: ${s.notifyAuthors ? 'on' : 'off'}; appeals time out after ${Math.round(s.appealTtlMs / DAY_MS)} days`,
+    `Flood digest beyond ${s.flood.maxCases} cases per ${Math.round(s.flood.windowMs / 1000)} s; ${s.reportsPerHour} reports per member per hour`,
+    ...(s.blockedReporterIds.length > 0 ? [`Blocked reporters: ${s.blockedReporterIds.map((u) => `<@${u}>`).join(', ')}`] : []),
   ];
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * metadata (description, limits, choices) is what each adapter renders into its own
  * registration (Discord slash-command JSON, Slack modal inputs).
  */
-export type OptionKind = 'string' | 'boolean' | 'integer' | 'channel' | 'role';
+export type OptionKind = 'string' | 'boolean' | 'integer' | 'channel' | 'role' | 'user';
 
 export interface OptionSpec {
   name: string;
@@ -62,6 +62,11 @@ export function channel(name: string, description: string, required = false): Op
 export function role(name: string, description: string, required = false): OptionSpec {
   const base = z.string().min(1);
   return { name, description, kind: 'role', required, schema: required ? base : base.optional() };
+}
+
+export function user(name: string, description: string, required = false): OptionSpec {
+  const base = z.string().min(1);
+  return { name, description, kind: 'user', required, schema: required ? base : base.optional() };
 }
 
 /** The zod object for a command's options: the single source of truth for validation. */

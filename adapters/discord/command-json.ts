@@ -28,6 +28,8 @@ function optionJson(o: OptionSpec): APIApplicationCommandBasicOption {
       return { ...base, type: ApplicationCommandOptionType.Channel, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] };
     case 'role':
       return { ...base, type: ApplicationCommandOptionType.Role };
+    case 'user':
+      return { ...base, type: ApplicationCommandOptionType.User };
   }
 }
 

@@ -32,7 +32,7 @@ export function renderReply(reply: Reply): InteractionEditReplyOptions {
 /** Option values as plain data keyed by name, the shape commands/ validates. */
 function optionValues(options: readonly CommandInteractionOption[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const o of options) out[o.name] = o.channel?.id ?? o.role?.id ?? o.value;
+  for (const o of options) out[o.name] = o.channel?.id ?? o.role?.id ?? o.user?.id ?? o.value;
   return out;
 }
 

@@ -154,7 +154,14 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
         flag_threshold: viewValue(values, 'flag_threshold'),
         coach_flag_threshold: viewValue(values, 'coach_flag_threshold'),
       });
-      return { ...next, moderatorRoleIds: group ? [group] : [] };
+      const notify = viewValue(values, 'notify_authors') as Array<{ value: string }> | undefined;
+      const blocked = viewValue(values, 'blocked_reporters') as string[] | undefined;
+      return {
+        ...next,
+        moderatorRoleIds: group ? [group] : [],
+        ...(notify !== undefined ? { notifyAuthors: notify.some((o) => o.value === 'on') } : {}),
+        ...(blocked !== undefined ? { blockedReporterIds: blocked } : {}),
+      };
     });
     if (meta.channelId) await client.chat.postEphemeral({ channel: meta.channelId, user: body.user.id, ...replyPayload({ kind: 'notice', text: describeSettings(updated), ephemeral: true }) });
   });

@@ -112,6 +112,25 @@ export function configModal(settings: WorkspaceSettings, meta: { channelId: stri
       },
       {
         type: 'input',
+        block_id: 'notify_authors',
+        optional: true,
+        label: plain('Author notices'),
+        element: {
+          type: 'checkboxes',
+          action_id: 'value',
+          options: [{ text: plain('Tell authors privately when a case is upheld, with how to appeal'), value: 'on' }],
+          ...(settings.notifyAuthors ? { initial_options: [{ text: plain('Tell authors privately when a case is upheld, with how to appeal'), value: 'on' }] } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'blocked_reporters',
+        optional: true,
+        label: plain('Members whose reports are refused'),
+        element: { type: 'multi_users_select', action_id: 'value', ...(settings.blockedReporterIds.length > 0 ? { initial_users: settings.blockedReporterIds } : {}) },
+      },
+      {
+        type: 'input',
         block_id: 'coach_flag_threshold',
         label: plain('Coach mode: lowest severity flagged rather than explained'),
         element: { type: 'static_select', action_id: 'value', initial_option: { text: plain(settings.thresholds.coachFlag), value: settings.thresholds.coachFlag }, options: severities },

@@ -253,6 +253,28 @@ describe('Discord case lifecycle', () => {
     expect((await w.core.store!.repos.settings.get(guildId)).channels[channels.general]).toBeUndefined();
   });
 
+  it('/ethics config sets the lifecycle: author notices, appeal window, flood rate, blocked reporters', async () => {
+    const { id } = await w.discord.slashCommand({
+      channelId: channels.mods,
+      userId: users.mod,
+      subcommand: 'config',
+      options: { notify_authors: false, appeal_days: 3, flood_max_cases: 20, block_reporter: { type: 6, value: users.bob } },
+      permissions: MOD,
+    });
+    const reply = (await w.discord.waitForInteractionReply(id, { final: true })).content as string;
+    expect(reply).toContain('Author notices: off; appeals time out after 3 days');
+    expect(reply).toContain('Flood digest beyond 20 cases');
+    expect(reply).toContain(`Blocked reporters: <@${users.bob}>`);
+    const s = await w.core.store!.repos.settings.get(guildId);
+    expect(s).toMatchObject({ notifyAuthors: false, appealTtlMs: 3 * 24 * 3_600_000, flood: { maxCases: 20 }, blockedReporterIds: [users.bob] });
+    // With notices off, an upheld case tells the author nothing.
+    const { card, caseId } = await flagOne();
+    await press(`ng:uphold:${caseId}`, card.id);
+    await settle(async () => (await stored(caseId))?.status === 'upheld', 'the decision');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(w.discord.dms(users.alice)).toHaveLength(0);
+  });
+
   it('/ethics case shows a moderator the whole timeline, and refuses others', async () => {
     const { card, caseId } = await flagOne();
     await press(`ng:uphold:${caseId}`, card.id);
