@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnv, parseConfig, secretsOf } from '../../src/config.js';
+import { readFileSync } from 'node:fs';
+import { configSchema, loadEnv, parseConfig, secretsOf } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 function problems(env: Record<string, string>): string[] {
@@ -84,5 +85,12 @@ describe('config', () => {
     const token = 'a'.repeat(20);
     const c = parseConfig({ NORMGUARD_API_TOKEN: token, REDIS_URL: 'redis://:p%40ssw0rd@127.0.0.1:6379' });
     expect(secretsOf(c, { DISCORD_TOKEN: 'discord-token-value' })).toEqual(expect.arrayContaining([token, 'p@ssw0rd', 'discord-token-value']));
+  });
+
+  it('.env.example documents every variable the schema reads', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const missing = Object.keys(configSchema.shape).filter((k) => !documented.has(k));
+    expect(missing).toEqual([]);
   });
 });
