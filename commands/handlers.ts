@@ -34,6 +34,19 @@ export interface CommandContext {
 
 const DAY_MS = 24 * 60 * 60_000;
 
+/**
+ * The rate-limit precondition for commands that cost a model call: per member and per channel,
+ * with the wait in the reply. Null when the command may run.
+ */
+export async function rateLimited(ctx: Pick<CommandContext, 'workspaceId' | 'channelId'> & { userId: string }, deps: CommandDeps): Promise<Reply | null> {
+  const settings = await deps.settings.get(ctx.workspaceId);
+  const quota = await deps.activity.takeCommandQuota(ctx.workspaceId, ctx.userId, ctx.channelId, settings.commandLimits);
+  if (quota.ok) return null;
+  const seconds = Math.max(1, Math.ceil(quota.retryInMs / 1000));
+  const who = quota.scope === 'user' ? 'You have' : 'This channel has';
+  return errorReply(`${who} asked normguard a lot in the last minute. Please try again in ${seconds} s.`);
+}
+
 /** `/ethics advise|evaluate|check|why`: validate, ask at interactive priority, shape the reply. */
 export async function runAssess(command: AssessCommand, input: Record<string, unknown>, deps: CommandDeps, ctx: Pick<CommandContext, 'signal'> = {}): Promise<Reply> {
   const parsed = parseOptions(command.options, input);

@@ -6,7 +6,7 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { assessCommand } from '../../commands/ethics.js';
-import { runAssess, runCase, runCheckMessage, runConfig, runStats, type CommandDeps } from '../../commands/handlers.js';
+import { rateLimited, runAssess, runCase, runCheckMessage, runConfig, runStats, type CommandDeps } from '../../commands/handlers.js';
 import type { Reply } from '../../commands/replies.js';
 import { actorOf } from './actor.js';
 import { clip, LIMITS } from './limits.js';
@@ -45,7 +45,7 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, deps
   const ctx = { workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, actor: actorOf(interaction) };
   const command = assessCommand(sub);
   let reply: Reply;
-  if (command) reply = await runAssess(command, input, deps);
+  if (command) reply = (await rateLimited({ ...ctx, userId: interaction.user.id }, deps)) ?? (await runAssess(command, input, deps));
   else if (sub === 'config') reply = await runConfig(input, ctx, deps);
   else if (sub === 'stats') reply = await runStats(input, ctx, deps);
   else if (sub === 'case') reply = await runCase(input, ctx, deps);
@@ -56,6 +56,8 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, deps
 /** "Check this message": S3 on the chosen message with the messages before it as context. */
 export async function onCheckMessage(interaction: MessageContextMenuCommandInteraction, deps: CommandDeps): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const limited = await rateLimited({ workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, userId: interaction.user.id }, deps);
+  if (limited) return void (await interaction.editReply(renderReply(limited)));
   const target = interaction.targetMessage;
   const earlier = await interaction.channel?.messages.fetch({ before: target.id, limit: 6 }).catch(() => null);
   const context = earlier ? [...earlier.values()].reverse().map(toBuffered) : [];

@@ -1,6 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import { assessCommand, CHECK_MESSAGE_ACTION } from '../../commands/ethics.js';
-import { applyConfigChange, describeSettings, runAssess, runCase, runCheckMessage, runStats } from '../../commands/handlers.js';
+import { applyConfigChange, describeSettings, rateLimited, runAssess, runCase, runCheckMessage, runStats } from '../../commands/handlers.js';
 import { fileReport } from '../../src/moderation/reports.js';
 import { INLINE_SYNTAX, parseInline } from '../../commands/inline.js';
 import type { Reply } from '../../commands/replies.js';
@@ -91,6 +91,8 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     if (assess) {
       const parsed = parseInline(assess, rest);
       if (!parsed.ok) return void (await send({ kind: 'error', text: parsed.message, ephemeral: true }));
+      const limited = await rateLimited({ workspaceId: command.team_id, channelId: command.channel_id, userId: command.user_id }, deps);
+      if (limited) return void (await send(limited));
       const { public: visibility, ...fields } = parsed.fields;
       await send(await runAssess(assess, { ...fields, ...(visibility ? { public: /^(yes|true|1)$/i.test(visibility) } : {}) }, deps));
       return;
@@ -129,7 +131,9 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
       if (typeof v === 'string' && v.trim() !== '' && command.options.some((o) => o.name === name)) input[name] = v;
     }
     const isPublic = (viewValue(values, 'public') as Array<{ value: string }> | undefined)?.some((o) => o.value === 'public') ?? false;
-    const reply = await runAssess(command, { ...input, public: isPublic }, deps);
+    const reply =
+      (await rateLimited({ workspaceId: body.team?.id ?? '', channelId: meta.channelId, userId: body.user.id }, deps)) ??
+      (await runAssess(command, { ...input, public: isPublic }, deps));
     const payload = replyPayload(reply);
     if (reply.ephemeral) await client.chat.postEphemeral({ channel: meta.channelId, user: body.user.id, ...payload });
     else await client.chat.postMessage({ channel: meta.channelId, ...payload });
@@ -172,6 +176,8 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
     const target = shortcut.message as { ts: string; text?: string; user?: string; thread_ts?: string };
+    const limited = await rateLimited({ workspaceId: shortcut.team?.id ?? '', channelId: channel, userId: shortcut.user.id }, deps);
+    if (limited) return void (await client.chat.postEphemeral({ channel, user: shortcut.user.id, ...replyPayload(limited) }));
     const context = await conversationBefore(client, channel, target.ts, target.thread_ts).catch(() => [] as BufferedMessage[]);
     const reply = await runCheckMessage({ authorName: target.user ? `<@${target.user}>` : 'someone', text: target.text ?? '' }, context, deps);
     await client.chat.postEphemeral({ channel, user: shortcut.user.id, ...replyPayload(reply) });

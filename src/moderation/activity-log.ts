@@ -68,6 +68,26 @@ export class ActivityLog {
     return { windowId, count };
   }
 
+  /**
+   * A fixed one-minute window per user and per channel for commands that cost a model call.
+   * Returns how long to wait when either is used up.
+   */
+  async takeCommandQuota(workspaceId: string, userId: string, channelId: string, limits: { perUserPerMinute: number; perChannelPerMinute: number }): Promise<{ ok: true } | { ok: false; retryInMs: number; scope: 'user' | 'channel' }> {
+    const now = this.clock.now();
+    const minute = Math.floor(now / 60_000);
+    const retryInMs = (minute + 1) * 60_000 - now;
+    const userKey = `activity:cmd:user:${workspaceId}:${userId}:${minute}`;
+    const channelKey = `activity:cmd:channel:${workspaceId}:${channelId}:${minute}`;
+    return this.kv.withLock(`activity:cmd:${workspaceId}`, async () => {
+      const [u, c] = [(await this.kv.get<number>(userKey)) ?? 0, (await this.kv.get<number>(channelKey)) ?? 0];
+      if (u >= limits.perUserPerMinute) return { ok: false as const, retryInMs, scope: 'user' as const };
+      if (c >= limits.perChannelPerMinute) return { ok: false as const, retryInMs, scope: 'channel' as const };
+      await this.kv.set(userKey, u + 1, 120_000);
+      await this.kv.set(channelKey, c + 1, 120_000);
+      return { ok: true as const };
+    });
+  }
+
   /** A member's report quota: `perHour` reports per clock hour. */
   async takeReportQuota(workspaceId: string, reporterId: string, perHour: number): Promise<boolean> {
     const key = `activity:reports:${workspaceId}:${reporterId}:${Math.floor(this.clock.now() / 3_600_000)}`;

@@ -47,6 +47,10 @@ export const workspaceSettingsSchema = z.object({
   blockedReporterIds: z.array(z.string()).default([]),
   /** Reports one member may file per hour. */
   reportsPerHour: z.number().int().positive().default(5),
+  /** Slash commands and message checks a member may run per minute, and a channel may see. */
+  commandLimits: z
+    .object({ perUserPerMinute: z.number().int().positive().default(6), perChannelPerMinute: z.number().int().positive().default(20) })
+    .default({ perUserPerMinute: 6, perChannelPerMinute: 20 }),
   /** Raid guard: beyond `maxCases` new cases within `windowMs`, cases are grouped into one digest card per window. */
   flood: z
     .object({ maxCases: z.number().int().positive().default(8), windowMs: z.number().int().positive().default(60_000) })

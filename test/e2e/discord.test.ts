@@ -113,6 +113,17 @@ describe('Discord: /ethics subcommands', () => {
     expect(s).toMatchObject({ channels: { [channels.general]: { mode: 'coach' } }, reviewChannelId: channels.mods, moderatorRoleIds: [roles.moderator], thresholds: { flag: 'high' } });
   });
 
+  it('commands are rate-limited per member with the wait in the reply; others are unaffected', async () => {
+    await w.configure((s) => ({ ...s, commandLimits: { perUserPerMinute: 2, perChannelPerMinute: 50 } }));
+    const options = { situation: 'A game chat.', intent: 'Tom wants to win.', action: 'Tom says good game.' };
+    for (let i = 0; i < 2; i++) expect((await slash('check', options)).reply.embeds?.length).toBe(1);
+    const before = w.sim.requests.length;
+    const limited = await slash('check', { ...options, action: 'Tom says something new.' });
+    expect(limited.reply.content).toMatch(/^⚠️ You have asked normguard a lot in the last minute\. Please try again in \d+ s\.$/);
+    expect(w.sim.requests.length).toBe(before);
+    expect((await slash('check', options, users.bob)).reply.embeds?.length).toBe(1);
+  });
+
   it('bad input gets a helpful reply', async () => {
     const { reply } = await slash('check', { situation: '   ', intent: 'i', action: 'a' });
     expect(reply.content).toMatch(/^⚠️ Please fix: situation cannot be empty/);

@@ -76,6 +76,17 @@ describe('Slack: /ethics commands', () => {
     expect(reply.response_type).toBe('in_channel');
   });
 
+  it('a busy channel is rate-limited with the wait in the reply', async () => {
+    await w.configure((s) => ({ ...s, commandLimits: { perUserPerMinute: 50, perChannelPerMinute: 2 } }));
+    const ask = async (userId: string) => {
+      const { id } = await slash('check situation: s | intent: i | action: Tom says good game', userId);
+      return textOf((await w.slack.waitForResponse(id))[0].blocks);
+    };
+    expect(await ask(users.alice.id)).toMatch(/Permissible/);
+    expect(await ask(users.bob.id)).toMatch(/Permissible/);
+    expect(await ask(users.admin.id)).toMatch(/This channel has asked normguard a lot in the last minute\. Please try again in \d+ s\./);
+  });
+
   it('a parse failure explains the inline syntax, and nothing reaches the model', async () => {
     const { id } = await slash('check just some words');
     const [reply] = await w.slack.waitForResponse(id);
