@@ -84,6 +84,9 @@ export const CHECK_MESSAGE_ACTION = { name: 'Check this message' } as const;
 /** The message action any member may use: "Report to moderators". */
 export const REPORT_MESSAGE_ACTION = { name: 'Report to moderators' } as const;
 
+/** `/ethics forget <member>`: admins remove a member's stored text from this workspace. */
+export const FORGET_OPTIONS: readonly OptionSpec[] = [user('user', 'The member whose stored messages normguard should forget', true)];
+
 /** `/ethics case <id>`: a case's whole timeline, for moderators. */
 export const CASE_OPTIONS: readonly OptionSpec[] = [text('id', 'The case id, e.g. c_abcdefghij', { max: 12 })];
 

@@ -10,7 +10,9 @@ import { caseStats } from '../src/moderation/stats.js';
 import type { WorkspaceSettings } from '../src/policy/settings.js';
 import type { CaseRepository } from '../src/store/case-repository.js';
 import type { SettingsRepository } from '../src/store/settings-repository.js';
-import { CASE_OPTIONS, CONFIG_OPTIONS, STATS_OPTIONS, type AssessCommand } from './ethics.js';
+import { CASE_OPTIONS, CONFIG_OPTIONS, FORGET_OPTIONS, STATS_OPTIONS, type AssessCommand } from './ethics.js';
+import type { CaseService } from '../src/moderation/cases.js';
+import type { ConversationBuffer } from '../src/moderation/conversation-buffer.js';
 import { caseTimeline } from './notices.js';
 import { parseOptions, type OptionProblem } from './options.js';
 import { errorReply, type Reply } from './replies.js';
@@ -18,6 +20,9 @@ import { splitSections } from './sections.js';
 
 export interface CommandDeps {
   assessor: Assessor;
+  /** For `/ethics forget`: the case service and the in-memory conversation buffer. */
+  caseService?: CaseService;
+  buffer?: ConversationBuffer;
   settings: SettingsRepository;
   cases: CaseRepository;
   activity: ActivityLog;
@@ -173,6 +178,23 @@ export async function runStats(input: Record<string, unknown>, ctx: CommandConte
     deps.logger.warn({ err }, 'stats failed');
     return errorReply(describeError(err));
   }
+}
+
+/** `/ethics forget <member>`: admins only; removes the member's stored text from this workspace. */
+export async function runForget(input: Record<string, unknown>, ctx: CommandContext, deps: CommandDeps): Promise<Reply> {
+  const allowed = isAdmin(ctx.actor);
+  if (!allowed.ok) return errorReply(allowed.message);
+  const parsed = parseOptions(FORGET_OPTIONS, input);
+  if (!parsed.ok) return errorReply(problemsText(parsed.problems));
+  if (!deps.caseService) return errorReply('Forgetting needs the store, which this process does not have.');
+  const userId = String(parsed.value.user);
+  const { cases } = await deps.caseService.forget(ctx.workspaceId, userId, ctx.actor.id);
+  const messages = deps.buffer?.forgetAuthor(ctx.workspaceId, userId) ?? 0;
+  return {
+    kind: 'notice',
+    text: `Done: normguard removed <@${userId}>’s stored text from ${cases} case${cases === 1 ? '' : 's'} and ${messages} recent message${messages === 1 ? '' : 's'} in memory. Verdicts and decisions remain for the statistics. Cached model answers expire on their own (NORMGUARD_CACHE_TTL_MS).`,
+    ephemeral: true,
+  };
 }
 
 /** `/ethics case <id>`: moderators see a case's whole timeline. */

@@ -68,7 +68,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   let store: Core['store'] = null;
   if (options.withStore) {
     const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, logger });
-    store = { kv, repos: createRepositories(kv, clock) };
+    const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
+    store = { kv, repos: createRepositories(kv, clock, retentionMs > 0 ? { closedCaseTtlMs: retentionMs } : {}) };
   }
   const assessor = new Assessor({
     inference: inference.client,
@@ -116,7 +117,7 @@ function createModeration(config: Config, kv: KvStore, repos: Repositories, asse
     logger: logger.child({ component: 'monitor' }),
     method: config.NORMGUARD_PASSIVE_METHOD,
   });
-  const commands: CommandDeps = { assessor, settings: repos.settings, cases: repos.cases, activity, clock, logger: logger.child({ component: 'commands' }) };
+  const commands: CommandDeps = { assessor, settings: repos.settings, cases: repos.cases, caseService: cases, buffer, activity, clock, logger: logger.child({ component: 'commands' }) };
   return { buffer, activity, cases, monitor, commands };
 }
 

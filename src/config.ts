@@ -65,6 +65,7 @@ export const configSchema = z.object({
   NORMGUARD_KEEP_ALIVE: z.string().trim().regex(/^(-1|0|\d+[smh]?)$/, 'must be an Ollama duration, e.g. 30m or -1').default('30m'),
   NORMGUARD_CACHE_TTL_MS: z.coerce.number({ error: 'must be a whole number, e.g. 3600000' }).int().min(0).default(60 * 60_000),
   NORMGUARD_DATA_DIR: z.string().trim().min(1).default('./data'),
+  NORMGUARD_RETENTION_DAYS: z.coerce.number({ error: 'must be a whole number of days, e.g. 180 (0 keeps closed cases forever)' }).int().min(0).max(3650).default(180),
   REDIS_URL: optionalString.pipe(
     z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
   ),

@@ -5,7 +5,7 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
   type APIApplicationCommandBasicOption,
 } from 'discord.js';
-import { ASSESS_COMMANDS, CASE_OPTIONS, CHECK_MESSAGE_ACTION, CONFIG_OPTIONS, ETHICS_COMMAND, REPORT_MESSAGE_ACTION, STATS_OPTIONS } from '../../commands/ethics.js';
+import { ASSESS_COMMANDS, CASE_OPTIONS, CHECK_MESSAGE_ACTION, CONFIG_OPTIONS, ETHICS_COMMAND, FORGET_OPTIONS, REPORT_MESSAGE_ACTION, STATS_OPTIONS } from '../../commands/ethics.js';
 import { DISCORD_LIMITS, type OptionSpec } from '../../commands/options.js';
 
 /** Renders one neutral option as Discord slash-command JSON. */
@@ -49,6 +49,7 @@ export function discordCommandSet(): RESTPostAPIApplicationCommandsJSONBody[] {
         { type: ApplicationCommandOptionType.Subcommand, name: 'config', description: 'Change normguard’s settings for this server (Manage Server)', options: ordered(CONFIG_OPTIONS) },
         { type: ApplicationCommandOptionType.Subcommand, name: 'stats', description: 'Review cases and how the bot is doing', options: ordered(STATS_OPTIONS) },
         { type: ApplicationCommandOptionType.Subcommand, name: 'case', description: 'A case’s full timeline (moderators)', options: ordered(CASE_OPTIONS) },
+        { type: ApplicationCommandOptionType.Subcommand, name: 'forget', description: 'Remove a member’s stored messages (Manage Server)', options: ordered(FORGET_OPTIONS) },
       ],
     },
     { type: ApplicationCommandType.Message, name: CHECK_MESSAGE_ACTION.name, dm_permission: false },

@@ -6,7 +6,7 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { assessCommand } from '../../commands/ethics.js';
-import { rateLimited, runAssess, runCase, runCheckMessage, runConfig, runStats, type CommandDeps } from '../../commands/handlers.js';
+import { rateLimited, runAssess, runCase, runCheckMessage, runConfig, runForget, runStats, type CommandDeps } from '../../commands/handlers.js';
 import type { Reply } from '../../commands/replies.js';
 import { actorOf } from './actor.js';
 import { clip, LIMITS } from './limits.js';
@@ -40,7 +40,7 @@ function optionValues(options: readonly CommandInteractionOption[]): Record<stri
 export async function onChatInput(interaction: ChatInputCommandInteraction, deps: CommandDeps): Promise<void> {
   const sub = interaction.options.getSubcommand(false) ?? '';
   const input = optionValues(interaction.options.data[0]?.options ?? []);
-  const isPublic = input.public === true && sub !== 'config';
+  const isPublic = input.public === true && !['config', 'case', 'forget'].includes(sub);
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const ctx = { workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, actor: actorOf(interaction) };
   const command = assessCommand(sub);
@@ -49,6 +49,7 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, deps
   else if (sub === 'config') reply = await runConfig(input, ctx, deps);
   else if (sub === 'stats') reply = await runStats(input, ctx, deps);
   else if (sub === 'case') reply = await runCase(input, ctx, deps);
+  else if (sub === 'forget') reply = await runForget(input, ctx, deps);
   else reply = { kind: 'error', text: `Unknown subcommand "${sub}". Try /ethics check.`, ephemeral: true };
   await interaction.editReply(renderReply(reply));
 }

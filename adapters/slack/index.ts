@@ -1,6 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import { assessCommand, CHECK_MESSAGE_ACTION } from '../../commands/ethics.js';
-import { applyConfigChange, describeSettings, rateLimited, runAssess, runCase, runCheckMessage, runStats } from '../../commands/handlers.js';
+import { applyConfigChange, describeSettings, rateLimited, runAssess, runCase, runCheckMessage, runForget, runStats } from '../../commands/handlers.js';
 import { fileReport } from '../../src/moderation/reports.js';
 import { INLINE_SYNTAX, parseInline } from '../../commands/inline.js';
 import type { Reply } from '../../commands/replies.js';
@@ -108,6 +108,14 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
       const settings = await store.repos.settings.get(command.team_id);
       const actor = await actors.actor(command.user_id, settings);
       await send(await runCase({ id: restWords[0] ?? '' }, { workspaceId: command.team_id, channelId: command.channel_id, actor }, deps));
+      return;
+    }
+    if (sub === 'forget') {
+      const settings = await store.repos.settings.get(command.team_id);
+      const actor = await actors.actor(command.user_id, settings);
+      // `<@U123|name>` (escaped mention), `<@U123>` or a bare id.
+      const userId = /^<@([A-Z0-9_]+)(?:\|[^>]*)?>$/.exec(restWords[0] ?? '')?.[1] ?? restWords[0] ?? '';
+      await send(await runForget({ user: userId || undefined }, { workspaceId: command.team_id, channelId: command.channel_id, actor }, deps));
       return;
     }
     if (sub === 'stats') {

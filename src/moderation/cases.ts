@@ -97,6 +97,51 @@ export class CaseService {
     return done?.case ?? null;
   }
 
+  /**
+   * `/ethics forget`: removes a member's stored text from this workspace's cases — their flagged
+   * messages, their appeals, their words in other cases' conversation excerpts (best effort, by
+   * the names they were shown under), and their notes as a reporter. Verdicts and decisions stay,
+   * so the stats still add up.
+   */
+  async forget(workspaceId: string, userId: string, actorId: string): Promise<{ cases: number }> {
+    const all = await this.repo.listByWorkspace(workspaceId, { limit: 100_000 });
+    const names = new Set(all.filter((c) => c.authorId === userId && c.authorName).map((c) => c.authorName));
+    names.add(`<@${userId}>`);
+    const REMOVED = '[removed at the member’s request]';
+    const scrub = (excerpt: string) =>
+      excerpt
+        .split(' | ')
+        .map((part) => ([...names].some((n) => part.startsWith(`${n}: `)) ? `${part.slice(0, part.indexOf(': '))}: ${REMOVED}` : part))
+        .join(' | ');
+    let touched = 0;
+    for (const c of all) {
+      const own = c.authorId === userId;
+      const reported = c.reporterId === userId && c.reporterNote !== null;
+      const context = scrub(c.context);
+      if (!own && !reported && context === c.context) continue;
+      touched++;
+      await this.repo.mutate(c.id, (current, now) => ({
+        next: {
+          ...current,
+          context: scrub(current.context),
+          ...(own
+            ? {
+                messageText: REMOVED,
+                authorName: '',
+                assessment: { ...current.assessment, text: '', raw: undefined },
+                appeal: current.appeal ? { ...current.appeal, text: REMOVED } : null,
+                history: current.history.map((h) => (h.actor === userId ? { ...h, reason: h.reason === null ? null : REMOVED } : h)),
+              }
+            : {}),
+          ...(current.reporterId === userId ? { reporterNote: null } : {}),
+          history: [...(own ? current.history.map((h) => (h.actor === userId ? { ...h, reason: h.reason === null ? null : REMOVED } : h)) : current.history), { at: now, actor: actorId, action: 'note', reason: 'Stored text removed at the member’s request' }],
+        },
+        value: null,
+      }));
+    }
+    return { cases: touched };
+  }
+
   /** A free-text note on the case's history (e.g. an action taken outside the lifecycle). */
   async note(caseId: string, actor: string, text: string): Promise<void> {
     await this.repo.appendHistory(caseId, { actor, action: 'note', reason: text });

@@ -52,6 +52,19 @@ export class ConversationBuffer {
     this.channels.set(channelKey(workspaceId, channelId), messages.slice(-this.options.perChannel));
   }
 
+  /** Drops every remembered message by an author in a workspace (`/ethics forget`). */
+  forgetAuthor(workspaceId: string, authorId: string): number {
+    let removed = 0;
+    const prefix = `${workspaceId}\u0000`;
+    for (const [key, list] of this.channels) {
+      if (!key.startsWith(prefix)) continue;
+      const kept = list.filter((m) => m.authorId !== authorId);
+      removed += list.length - kept.length;
+      this.channels.set(key, kept);
+    }
+    return removed;
+  }
+
   has(workspaceId: string, channelId: string): boolean {
     return this.channels.has(channelKey(workspaceId, channelId));
   }

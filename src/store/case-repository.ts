@@ -65,9 +65,19 @@ export class CaseRepository {
   readonly #kv: KvStore;
   readonly #clock: Clock;
 
-  constructor(kv: KvStore, clock: Clock) {
+  readonly #closedTtlMs: number | undefined;
+
+  /** `closedCaseTtlMs`: how long a decided case (with no open appeal) is kept; undefined keeps it. */
+  constructor(kv: KvStore, clock: Clock, options: { closedCaseTtlMs?: number } = {}) {
     this.#kv = kv;
     this.#clock = clock;
+    this.#closedTtlMs = options.closedCaseTtlMs;
+  }
+
+  /** Retention: a closed case expires from the store by itself; an open one never does. */
+  #ttl(c: ReviewCase): number | undefined {
+    const closed = c.status !== 'open' && c.appeal?.status !== 'open';
+    return closed ? this.#closedTtlMs : undefined;
   }
 
   async create(input: NewReviewCase): Promise<ReviewCase> {
@@ -132,7 +142,7 @@ export class CaseRepository {
         updatedAt: now,
         history: [...current.history, { at: now, actor: request.actor, action: outcome.action, reason: request.reason ?? null }],
       };
-      await this.#kv.set(keys.case(id), next);
+      await this.#kv.set(keys.case(id), next, this.#ttl(next));
       return { ok: true, case: next };
     });
   }
@@ -149,7 +159,7 @@ export class CaseRepository {
       const { next, value } = change(current, now);
       if (next === null) return { case: current, value };
       const checked = reviewCaseSchema.parse({ ...next, updatedAt: now });
-      await this.#kv.set(keys.case(id), checked);
+      await this.#kv.set(keys.case(id), checked, this.#ttl(checked));
       return { case: checked, value };
     });
   }
@@ -184,7 +194,7 @@ export class CaseRepository {
       if (current === null) return null;
       const now = this.#clock.now();
       const next = reviewCaseSchema.parse({ ...change(current, now), updatedAt: now });
-      await this.#kv.set(keys.case(id), next);
+      await this.#kv.set(keys.case(id), next, this.#ttl(next));
       return next;
     });
   }

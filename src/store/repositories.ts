@@ -13,10 +13,10 @@ export interface Repositories {
 }
 
 /** The typed repositories over one store; they share it, and nothing else. */
-export function createRepositories(kv: KvStore, clock: Clock): Repositories {
+export function createRepositories(kv: KvStore, clock: Clock, options: { closedCaseTtlMs?: number } = {}): Repositories {
   return {
     settings: new SettingsRepository(kv),
-    cases: new CaseRepository(kv, clock),
+    cases: new CaseRepository(kv, clock, options),
     assessmentCache: new AssessmentCache(kv),
     dedupe: new DedupeStore(kv, clock),
   };

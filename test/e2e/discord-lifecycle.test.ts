@@ -275,6 +275,22 @@ describe('Discord case lifecycle', () => {
     expect(w.discord.dms(users.alice)).toHaveLength(0);
   });
 
+  it('/ethics forget removes a member’s stored text (admins only), keeping verdicts for the stats', async () => {
+    await w.discord.postMessage({ channelId: channels.general, authorId: users.alice, content: 'Did anyone see the match yesterday evening?' });
+    const { caseId } = await flagOne();
+    const refused = await w.discord.slashCommand({ channelId: channels.mods, userId: users.bob, subcommand: 'forget', options: { user: { type: 6, value: users.alice } }, permissions: 0n });
+    expect((await w.discord.waitForInteractionReply(refused.id, { final: true })).content).toMatch(/Only server admins/);
+    expect((await stored(caseId))?.messageText).toBe(INSULT);
+    const done = await w.discord.slashCommand({ channelId: channels.mods, userId: users.mod, subcommand: 'forget', options: { user: { type: 6, value: users.alice } }, permissions: MOD });
+    expect((await w.discord.waitForInteractionReply(done.id, { final: true })).content).toMatch(/^Done: normguard removed <@\d+>’s stored text from 1 case and 2 recent messages in memory\./);
+    const c = await stored(caseId);
+    expect(c?.messageText).toBe('[removed at the member’s request]');
+    expect(c?.context).toBe('Alice: [removed at the member’s request]');
+    expect(c?.assessment.text).toBe('');
+    expect(c?.assessment.verdict).toBe('impermissible');
+    expect(JSON.stringify(c)).not.toContain('stupid idiot');
+  });
+
   it('/ethics case shows a moderator the whole timeline, and refuses others', async () => {
     const { card, caseId } = await flagOne();
     await press(`ng:uphold:${caseId}`, card.id);
