@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { NormguardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Completion, InferenceClient, Priority } from '../inference/types.js';
 import { buildFrame, DEFAULT_LABELS, type Frame, type FrameFields, type FrameLabels } from '../strategies/index.js';
@@ -22,6 +23,12 @@ export interface AssessorOptions {
   cacheTtlMs: number;
   clock: Clock;
   logger: Logger;
+  /**
+   * The caller's whole budget per priority (the same numbers the inference client uses per
+   * call). A `structured` assessment is two calls; without this each would get the full budget
+   * and an interactive caller could wait up to twice its deadline.
+   */
+  deadlines?: Partial<Record<Priority, number>>;
 }
 
 export interface AssessRequest {
@@ -32,6 +39,13 @@ export interface AssessRequest {
   labels?: FrameLabels;
   signal?: AbortSignal;
   deadlineMs?: number;
+  /**
+   * `false`: neither read nor write the assessment cache. For frames that never repeat, such as
+   * the monitor's passive audits (they name the author and carry the latest conversation), the
+   * lookup is wasted work and the write a store entry nobody reads; the monitor keeps its own
+   * repeat cache, keyed on the message text. Default: use the cache.
+   */
+  cache?: boolean;
 }
 
 const VERDICT_SCHEMA = { name: 'verdict', schema: VERDICT_JSON_SCHEMA as unknown as Record<string, unknown> };
@@ -44,16 +58,24 @@ export class Assessor {
     return this.options.method;
   }
 
+  /** How long an answer is reused for an exact repeat (0: never); the monitor's repeat cache follows it. */
+  get cacheTtlMs(): number {
+    return this.options.cache ? this.options.cacheTtlMs : 0;
+  }
+
   /** Throws BadInputError for unusable fields and NormguardError when the model cannot answer. */
   async assess(request: AssessRequest): Promise<Assessment> {
     const labels = request.labels ?? DEFAULT_LABELS;
     const frame = buildFrame(request.strategy, request.fields, labels);
     const method = request.method ?? this.options.method;
-    const key = this.cacheKey(frame, method, labels);
-    const hit = await this.cacheGet(key);
+    const key = request.cache === false ? null : this.cacheKey(frame, method, labels);
+    const hit = key === null ? null : await this.cacheGet(key);
     if (hit) return { ...hit, cached: true };
-    const assessment = method === 'fast' ? await this.fast(frame, request) : await this.structured(frame, request);
-    await this.cacheSet(key, assessment);
+    const turns = this.withDeadline(request);
+    const assessment = await (method === 'fast' ? this.fast(frame, turns) : this.structured(frame, turns)).catch((err: unknown) => {
+      throw turns.timeoutOf(err);
+    });
+    if (key !== null) await this.cacheSet(key, assessment);
     return assessment;
   }
 
@@ -61,7 +83,10 @@ export class Assessor {
   async explain(request: AssessRequest, assessment: Assessment): Promise<Assessment> {
     if (assessment.text.length > 0) return assessment;
     const frame = buildFrame(request.strategy, request.fields, request.labels ?? DEFAULT_LABELS);
-    const prose = await this.prose(frame, request);
+    const turns = this.withDeadline(request);
+    const prose = await this.prose(frame, turns).catch((err: unknown) => {
+      throw turns.timeoutOf(err);
+    });
     return {
       ...assessment,
       text: prose.content,
@@ -71,7 +96,7 @@ export class Assessor {
     };
   }
 
-  private async structured(frame: Frame, request: AssessRequest): Promise<Assessment> {
+  private async structured(frame: Frame, request: TimedRequest): Promise<Assessment> {
     const prose = await this.prose(frame, request);
     const verdictTurn = await this.options.inference.complete({
       messages: [
@@ -83,31 +108,51 @@ export class Assessor {
       jsonSchema: VERDICT_SCHEMA,
       priority: request.priority,
       signal: request.signal,
-      deadlineMs: request.deadlineMs,
+      deadlineMs: request.remainingMs(),
     });
     return this.toAssessment(frame, 'structured', verdictTurn, prose.content, [prose, verdictTurn]);
   }
 
-  private async fast(frame: Frame, request: AssessRequest): Promise<Assessment> {
+  private async fast(frame: Frame, request: TimedRequest): Promise<Assessment> {
     const turn = await this.options.inference.complete({
       messages: [{ role: 'user', content: frame.prompt }],
       maxTokens: this.options.verdictMaxTokens,
       jsonSchema: VERDICT_SCHEMA,
       priority: request.priority,
       signal: request.signal,
-      deadlineMs: request.deadlineMs,
+      deadlineMs: request.remainingMs(),
     });
     return this.toAssessment(frame, 'fast', turn, '', [turn]);
   }
 
-  private prose(frame: Frame, request: AssessRequest): Promise<Completion> {
+  private prose(frame: Frame, request: TimedRequest): Promise<Completion> {
     return this.options.inference.complete({
       messages: [{ role: 'user', content: frame.prompt }],
       maxTokens: this.options.maxTokens,
       priority: request.priority,
       signal: request.signal,
-      deadlineMs: request.deadlineMs,
+      deadlineMs: request.remainingMs(),
     });
+  }
+
+  /** One budget for every model call of this assessment, counted from now. */
+  private withDeadline(request: AssessRequest): TimedRequest {
+    const { clock } = this.options;
+    const budget = request.deadlineMs ?? this.options.deadlines?.[request.priority];
+    if (budget === undefined) return { ...request, remainingMs: () => undefined, timeoutOf: (err) => err };
+    const deadlineAt = clock.now() + budget;
+    const timeout = (cause?: unknown) =>
+      new NormguardError('TIMEOUT', `no answer from the model within ${+(budget / 1000).toFixed(1)}s`, { retryable: false, cause });
+    return {
+      ...request,
+      remainingMs: () => {
+        const left = deadlineAt - clock.now();
+        if (left <= 0) throw timeout();
+        return left;
+      },
+      // A later call times out with only the rest of the budget; the caller should hear the whole one.
+      timeoutOf: (err) => (err instanceof NormguardError && err.code === 'TIMEOUT' && clock.now() >= deadlineAt - 5 ? timeout(err) : err),
+    };
   }
 
   private toAssessment(frame: Frame, method: VerdictMethod, verdictTurn: Completion, text: string, turns: Completion[]): Assessment {
@@ -161,6 +206,13 @@ export class Assessor {
       this.options.logger.warn({ err }, 'assessment cache write failed');
     }
   }
+}
+
+/** A request with what is left of its budget, asked afresh before each model call. */
+interface TimedRequest extends AssessRequest {
+  remainingMs(): number | undefined;
+  /** The error to report: a timeout at the overall deadline names the caller's whole budget. */
+  timeoutOf(err: unknown): unknown;
 }
 
 function addUsage(a: Assessment['usage'], b: Assessment['usage']): Assessment['usage'] {

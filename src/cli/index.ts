@@ -5,6 +5,7 @@ import { verdictMethodSchema } from '../assessment/types.js';
 import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
 import { BadInputError, ConfigError, NormguardError, isModelUnavailable } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { runEval } from '../eval/index.js';
 import { runDoctor } from './doctor.js';
 import { formatAssessment } from './output.js';
 import { USAGE } from './usage.js';
@@ -52,6 +53,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const strategy = ASSESS_COMMANDS[command];
   if (strategy) return runAssess(strategy, rest, config, io);
   if (command === 'doctor') return runDoctor(config, logger, io);
+  if (command === 'eval') return runEval(rest, config, io);
   if (command === 'start') return runStart(config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
   io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);

@@ -7,12 +7,15 @@ Usage:
   normguard advise   --situation S --intent I              ethical assessment and action plan (frame S1)
   normguard why      --norm N --situation S                why the norm matters here (frame S4)
   normguard doctor                                  check the config and every Ollama host
+  normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate] [--method structured|fast|both]
+                 [--limit N] [--concurrency N] [--out DIR] [--target-precision P]
+                                                    measure the model on labelled data; writes report.json and report.html
   normguard register discord [--guild ID]           (re)register the Discord commands, globally or in one guild
 
 Options for check, evaluate, advise and why:
   --json              print the Assessment as JSON
   --method M          structured (prose, then a JSON verdict) or fast (JSON verdict only)
 
-Exit codes: 0 answered, 2 bad input or configuration, 3 model unavailable.
+Exit codes: 0 answered (eval: run completed), 2 bad input or configuration, 3 model unavailable (eval: for every item).
 Configuration comes from the environment and ./.env (see .env.example).
 `;

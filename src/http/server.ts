@@ -1,12 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Assessor } from '../assessment/assessor.js';
+import type { Clock } from '../clock.js';
 import { BadInputError, NormguardError, isModelUnavailable } from '../errors.js';
 import type { BackendHealth } from '../inference/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { DecisionCounters } from '../moderation/activity-log.js';
+import { caseStats } from '../moderation/stats.js';
+import type { ListOptions } from '../store/case-repository.js';
+import type { ReviewCase } from '../store/case.js';
 import { assessBodySchema } from './assess-body.js';
 import { bearerMatches } from './auth.js';
+import { queryObject, statsQuerySchema } from './stats-query.js';
 
 export interface HttpDeps {
   assessor: Assessor;
@@ -14,7 +20,20 @@ export interface HttpDeps {
   metrics: Metrics;
   logger: Logger;
   apiToken?: string;
+  /** What GET /v1/stats reads; absent when the process runs without the store. */
+  stats?: StatsDeps;
 }
+
+export interface StatsDeps {
+  cases: { listByWorkspace(workspaceId: string, options?: ListOptions): Promise<ReviewCase[]> };
+  activity: { counters(workspaceId: string, since: number): Promise<DecisionCounters> };
+  clock: Clock;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+const DEFAULT_STATS_DAYS = 30;
+/** Cases read for one stats answer; as `/ethics stats` reads them. */
+const STATS_CASE_LIMIT = 10_000;
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -28,7 +47,7 @@ class HttpError extends Error {
   }
 }
 
-/** The HTTP API: POST /v1/assess for pipelines, plus health, readiness and Prometheus metrics. */
+/** The HTTP API: POST /v1/assess for pipelines, GET /v1/stats for dashboards, plus health, readiness and Prometheus metrics. */
 export function createHttpServer(deps: HttpDeps): Server {
   const log = deps.logger.child({ component: 'http' });
   return createServer((req, res) => {
@@ -49,7 +68,7 @@ export function createHttpServer(deps: HttpDeps): Server {
 
 function routeName(req: IncomingMessage): string {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  return ['/healthz', '/readyz', '/metrics', '/v1/assess'].includes(path) ? path : 'other';
+  return ['/healthz', '/readyz', '/metrics', '/v1/assess', '/v1/stats'].includes(path) ? path : 'other';
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, route: string, deps: HttpDeps): Promise<void> {
@@ -70,14 +89,41 @@ async function handle(req: IncomingMessage, res: ServerResponse, route: string, 
     }
     case '/v1/assess': {
       if (method !== 'POST') throw new HttpError(405, { error: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' });
-      if (deps.apiToken && !bearerMatches(req.headers.authorization, deps.apiToken)) {
-        throw new HttpError(401, { error: 'unauthorized', message: 'send Authorization: Bearer <NORMGUARD_API_TOKEN>' }, { 'www-authenticate': 'Bearer' });
-      }
+      authorize(req, deps);
       return assess(req, res, deps);
+    }
+    case '/v1/stats': {
+      if (method !== 'GET') throw new HttpError(405, { error: 'method_not_allowed', message: 'use GET' }, { allow: 'GET' });
+      authorize(req, deps);
+      return stats(req, res, deps);
     }
     default:
       throw new HttpError(404, { error: 'not_found', message: `no route ${method} ${req.url}` });
   }
+}
+
+function authorize(req: IncomingMessage, deps: HttpDeps): void {
+  if (deps.apiToken && !bearerMatches(req.headers.authorization, deps.apiToken)) {
+    throw new HttpError(401, { error: 'unauthorized', message: 'send Authorization: Bearer <NORMGUARD_API_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+  }
+}
+
+/** GET /v1/stats?workspace=ID&days=N: the numbers of `/ethics stats`, for dashboards. */
+async function stats(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  if (!deps.stats) throw new HttpError(503, { error: 'no_store', message: 'stats need the store' });
+  const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const parsed = statsQuerySchema.safeParse(queryObject(search));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message }));
+    throw new HttpError(400, { error: 'bad_input', message: 'the query has invalid parameters', problems });
+  }
+  const { workspace, days = DEFAULT_STATS_DAYS } = parsed.data;
+  const since = deps.stats.clock.now() - days * DAY_MS;
+  const [cases, decisions] = await Promise.all([
+    deps.stats.cases.listByWorkspace(workspace, { since, limit: STATS_CASE_LIMIT }),
+    deps.stats.activity.counters(workspace, since),
+  ]);
+  send(res, 200, { workspace, days, ...caseStats(cases, since), decisions });
 }
 
 async function assess(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {

@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore, type Core } from '../app.js';
+import type { VerdictMethod } from '../assessment/types.js';
+import { secretsOf, type Config } from '../config.js';
+import { MODEL_UNAVAILABLE_CODES, NormguardError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { parseEvalArgs, type EvalOptions } from './args.js';
+import { casesSet } from './cases.js';
+import { renderHtml } from './html.js';
+import { loadMoralStoriesSet } from './moral-stories.js';
+import { buildReport } from './report.js';
+import { appendResult, openRunDir, REPORT_HTML_FILE, REPORT_JSON_FILE } from './run-dir.js';
+import { runTasks, type EvalTask } from './runner.js';
+import { formatTable } from './table.js';
+import { EVAL_FRAMES, resultKey, type EvalSet, type ItemResult, type RunManifest } from './types.js';
+
+/** The slice of the CLI's IO that `normguard eval` uses. */
+export interface EvalIo {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Resolves on SIGINT/SIGTERM: stop, keep what is finished, say how to continue. */
+  stopSignal?: Promise<void>;
+}
+
+export const EVAL_EXIT = { ok: 0, badInput: 2, modelUnavailable: 3, interrupted: 130 } as const;
+
+/** The sample shipped next to the repository (shared/data/README.md). */
+export const DEFAULT_DATA_PATH = fileURLToPath(new URL('../../../shared/data/moral_stories_sample.jsonl', import.meta.url));
+
+export const EVAL_USAGE = `usage: normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate]
+                      [--method structured|fast|both] [--limit N] [--concurrency N] [--out DIR]
+                      [--target-precision P]
+`;
+
+/** `normguard eval`: runs a labelled set through the configured model and writes the report. */
+export async function runEval(args: string[], config: Config, io: EvalIo): Promise<number> {
+  let options: EvalOptions;
+  try {
+    options = parseEvalArgs(args);
+  } catch (err) {
+    io.stderr(`normguard eval: ${(err as Error).message}\n${EVAL_USAGE}`);
+    return EVAL_EXIT.badInput;
+  }
+  // A batch job logs only problems unless asked: failures are in items.jsonl and the report.
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
+  let core: Core | null = null;
+  try {
+    let set: EvalSet;
+    if (options.source.kind === 'moral-stories') {
+      set = await loadMoralStoriesSet(dataPath(options.source.dataPath, io.cwd), options.limit);
+      core = await createCore(config, { logger, withStore: false });
+    } else {
+      // Answers must come from the model, not from the assessment cache the service filled.
+      core = await createCore({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger, withStore: true }).catch((err: unknown) => {
+        throw new NormguardError('BAD_INPUT', `cannot open the store to read the review cases: ${(err as Error).message}`);
+      });
+      set = await loadCases(core, options.source.workspaceId, options.limit);
+    }
+    return await evaluate(core, set, options, config, io);
+  } catch (err) {
+    if (err instanceof NormguardError && (err.code === 'BAD_INPUT' || err.code === 'STORE')) {
+      io.stderr(`normguard eval: ${err.message}\n`);
+      return EVAL_EXIT.badInput;
+    }
+    throw err;
+  } finally {
+    await core?.close();
+  }
+}
+
+function dataPath(given: string | undefined, cwd: string): string {
+  if (given !== undefined) return resolve(cwd, given);
+  if (existsSync(DEFAULT_DATA_PATH)) return DEFAULT_DATA_PATH;
+  throw new NormguardError(
+    'BAD_INPUT',
+    `no data set: the default ${DEFAULT_DATA_PATH} is not there. Pass --data FILE (Moral Stories JSON Lines) or --from-cases --workspace ID.`,
+  );
+}
+
+async function loadCases(core: Core, workspaceId: string, limit: number | undefined): Promise<EvalSet> {
+  if (!core.store) throw new NormguardError('BAD_INPUT', 'the store is not open');
+  const cases = await core.store.repos.cases.listByWorkspace(workspaceId, { limit: Number.MAX_SAFE_INTEGER });
+  const set = casesSet(workspaceId, cases, limit);
+  if (set.items.length === 0) {
+    throw new NormguardError(
+      'BAD_INPUT',
+      `workspace ${workspaceId} has no decided review cases (${cases.length} case(s), none upheld or dismissed); nothing to evaluate yet`,
+    );
+  }
+  return set;
+}
+
+async function evaluate(core: Core, set: EvalSet, options: EvalOptions, config: Config, io: EvalIo): Promise<number> {
+  const methods: VerdictMethod[] = options.methods ?? [set.kind === 'cases' ? config.NORMGUARD_PASSIVE_METHOD : config.NORMGUARD_VERDICT_METHOD];
+  const concurrency = options.concurrency ?? config.NORMGUARD_SLOTS * config.OLLAMA_HOST.length;
+  const outDir = resolve(io.cwd, options.outDir ?? join('eval-out', timestamp(new Date(core.clock.now()))));
+  const manifest: RunManifest = {
+    version: 1,
+    set: { kind: set.kind, identity: set.identity, description: set.description },
+    frame: options.frame,
+    methods,
+    model: config.NORMGUARD_MODEL,
+    createdAt: core.clock.now(),
+  };
+  const run = await openRunDir(outDir, manifest);
+  const results = new Map<string, ItemResult>(run.finished);
+  const tasks: EvalTask[] = [];
+  for (const item of set.items) {
+    for (const method of methods) {
+      const done = results.get(resultKey(item.id, method));
+      // A case re-decided since the last run has a new label: ask again.
+      if (done === undefined || done.label !== item.label) tasks.push({ item, method });
+    }
+  }
+  const total = set.items.length * methods.length;
+  const resumedNote = run.resumed ? ` (continuing: ${total - tasks.length} done${run.retried > 0 ? `, ${run.retried} failed before and retried` : ''})` : '';
+  io.stderr(`normguard eval: ${set.items.length} items × ${methods.join(' + ')}, ${tasks.length} to run${resumedNote}; writing to ${outDir}\n`);
+
+  const stop = new AbortController();
+  void io.stopSignal?.then(() => stop.abort());
+  let failedNow = 0;
+  let unavailableNow = 0;
+  let lastError: ItemResult['error'];
+  let recorded = 0;
+  const step = Math.max(1, Math.ceil(tasks.length / 10));
+  const outcome = await runTasks(tasks, {
+    assess: (request) => core.assessor.assess(request),
+    strategy: EVAL_FRAMES[options.frame],
+    concurrency,
+    deadlineMs: config.NORMGUARD_PASSIVE_DEADLINE_MS,
+    clock: core.clock,
+    signal: stop.signal,
+    onResult: (result) => {
+      appendResult(outDir, result);
+      results.set(resultKey(result.id, result.method), result);
+      recorded++;
+      if (result.error) {
+        failedNow++;
+        lastError = result.error;
+        if ((MODEL_UNAVAILABLE_CODES as ReadonlySet<string>).has(result.error.code)) unavailableNow++;
+      }
+      if (tasks.length >= 20 && recorded % step === 0) io.stderr(`normguard eval: ${recorded}/${tasks.length}${failedNow > 0 ? ` (${failedNow} failed)` : ''}\n`);
+    },
+  });
+
+  const report = buildReport({ set, model: config.NORMGUARD_MODEL, frame: options.frame, methods, concurrency, outDir, results, targetPrecision: options.targetPrecision, now: new Date(core.clock.now()) });
+  await writeFile(join(outDir, REPORT_JSON_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, REPORT_HTML_FILE), renderHtml(report));
+  io.stdout(formatTable(report));
+  io.stdout(`\nreport: ${join(outDir, REPORT_JSON_FILE)}\n        ${join(outDir, REPORT_HTML_FILE)}\n`);
+
+  if (outcome.interrupted) {
+    io.stderr(`normguard eval: interrupted after ${recorded} of ${tasks.length}; run the same command with --out ${outDir} to continue\n`);
+    return EVAL_EXIT.interrupted;
+  }
+  if (outcome.recorded > 0 && unavailableNow === outcome.recorded) {
+    io.stderr(
+      `normguard eval: the model was unavailable for every item (${lastError?.code}: ${lastError?.message}); nothing was measured. ` +
+        `Run \`normguard doctor\`, then the same command with --out ${outDir} to retry.\n`,
+    );
+    return EVAL_EXIT.modelUnavailable;
+  }
+  if (failedNow > 0) io.stderr(`normguard eval: ${failedNow} item(s) failed and are recorded with their error; the same command with --out ${outDir} retries only them\n`);
+  return EVAL_EXIT.ok;
+}
+
+/** A directory name that sorts by time and is valid on every file system. */
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
