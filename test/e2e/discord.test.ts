@@ -302,7 +302,7 @@ describe('Discord: command registration', () => {
     const set = w.discord.commands({ guildId }) as Array<{ name: string; type: number; options?: Array<{ name: string; options?: Array<{ name: string; max_length?: number; required?: boolean }> }> }>;
     expect(set.map((c) => c.name)).toEqual(['ethics', 'Check this message', 'Report to moderators']);
     const subs = set[0]?.options?.map((o) => o.name);
-    expect(subs).toEqual(['advise', 'evaluate', 'check', 'why', 'config', 'stats', 'case']);
+    expect(subs).toEqual(['advise', 'evaluate', 'check', 'why', 'config', 'stats', 'case', 'forget']);
     const check = set[0]?.options?.find((o) => o.name === 'check');
     expect(check?.options?.map((o) => [o.name, o.required, o.max_length])).toEqual([
       ['situation', true, 1000],
