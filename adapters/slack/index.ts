@@ -303,7 +303,16 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     review,
     stop: async () => {
       clearInterval(sweep);
+      // In Socket Mode app.stop() returns before the socket has closed; wait (briefly) for it.
+      const closed =
+        receiver instanceof SocketModeReceiver
+          ? new Promise<void>((resolve) => {
+              receiver.client.once('disconnected', () => resolve());
+              setTimeout(resolve, 2000).unref();
+            })
+          : Promise.resolve();
       await app.stop();
+      await closed;
     },
   };
 }
