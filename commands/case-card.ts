@@ -36,6 +36,16 @@ export function parseCaseCustomId(customId: string): { action: CaseButtonAction 
   return m ? { action: m[1] as CaseButtonAction | CaseModal, caseId: m[2] as string } : null;
 }
 
+/**
+ * Makes mention tokens in user or model text inert on every platform: `<@U1>`, `<@&1>`, `<#C1>`,
+ * `<!channel>` become `‹@U1>`… Card fields mix that text with our own tokens (`<@author>`), and
+ * a renderer that keeps our tokens would keep an echoed one too: a flagged message or a norm
+ * the model copied from it must never ping a user, a role or a whole channel.
+ */
+export function inertMentions(text: string): string {
+  return text.replace(/<(?=[@#!])/g, '‹');
+}
+
 export interface CaseCardField {
   label: string;
   value: string;
@@ -76,14 +86,14 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcem
     { label: 'Channel', value: `<#${c.channelId}>` },
     { label: 'Conversation the model saw', value: c.context.length > 0 ? c.context : '(no earlier messages)', quote: true },
     { label: 'Verdict', value: `${c.assessment.verdict} · severity ${c.assessment.severity}` },
-    { label: 'Norm at stake', value: c.assessment.norm ?? '(none named)' },
+    { label: 'Norm at stake', value: c.assessment.norm === null ? '(none named)' : inertMentions(c.assessment.norm) },
     { label: 'Policy rule', value: c.rule },
   ];
-  if (c.source === 'report') fields.push({ label: 'Reported by', value: `<@${c.reporterId}>${c.reporterNote ? ` — “${c.reporterNote}”` : ''}` });
+  if (c.source === 'report') fields.push({ label: 'Reported by', value: `<@${c.reporterId}>${c.reporterNote ? ` — “${inertMentions(c.reporterNote)}”` : ''}` });
   const actions = actionsDone(c);
   if (actions.length > 0) fields.push({ label: 'Actions', value: actions.join('; ') });
   if (c.appeal) {
-    const state = { open: 'open — awaiting a moderator', accepted: `accepted by <@${c.appeal.decidedBy}>`, denied: `denied by <@${c.appeal.decidedBy}>${c.appeal.reason ? ` — ${c.appeal.reason}` : ''}`, expired: 'timed out' }[c.appeal.status];
+    const state = { open: 'open — awaiting a moderator', accepted: `accepted by <@${c.appeal.decidedBy}>`, denied: `denied by <@${c.appeal.decidedBy}>${c.appeal.reason ? ` — ${inertMentions(c.appeal.reason)}` : ''}`, expired: 'timed out' }[c.appeal.status];
     fields.push({ label: `Appeal (${state})`, value: c.appeal.text, quote: true });
   }
 

@@ -1,4 +1,5 @@
 import type { ReviewCase } from '../src/store/case.js';
+import { inertMentions } from './case-card.js';
 import { splitSections } from './sections.js';
 
 export interface AuthorNotice {
@@ -20,11 +21,12 @@ export function authorNotice(c: ReviewCase, notice: 'upheld' | 'appeal-accepted'
     case 'upheld': {
       const lines = [
         `The moderators reviewed your message in ${where} and found that it crossed a line.`,
-        ...(c.assessment.norm ? [`The norm at stake: ${c.assessment.norm}`] : []),
-        ...(c.assessment.summary ? [`Why: ${c.assessment.summary}`] : []),
+        // Model and moderator words may quote the message: their mention tokens must stay inert.
+        ...(c.assessment.norm ? [`The norm at stake: ${inertMentions(c.assessment.norm)}`] : []),
+        ...(c.assessment.summary ? [`Why: ${inertMentions(c.assessment.summary)}`] : []),
       ];
       const correction = courseCorrection(c.assessment.text);
-      if (correction) lines.push(`A better way next time: ${correction}`);
+      if (correction) lines.push(`A better way next time: ${inertMentions(correction)}`);
       lines.push('If you think this is a mistake, you can appeal: press Appeal and tell the moderators your side.');
       return { title: 'About your message', lines, appealable: c.appeal === null };
     }
@@ -33,7 +35,7 @@ export function authorNotice(c: ReviewCase, notice: 'upheld' | 'appeal-accepted'
     case 'appeal-denied':
       return {
         title: 'Your appeal was not accepted',
-        lines: [`The moderators looked at your appeal about your message in ${where} and kept their decision.`, ...(c.appeal?.reason ? [`Their reason: ${c.appeal.reason}`] : [])],
+        lines: [`The moderators looked at your appeal about your message in ${where} and kept their decision.`, ...(c.appeal?.reason ? [`Their reason: ${inertMentions(c.appeal.reason)}`] : [])],
         appealable: false,
       };
     case 'appeal-expired':
@@ -61,10 +63,10 @@ export function courseCorrection(prose: string): string {
 
 /** `/ethics case <id>`: the case's whole story, oldest first. */
 export function caseTimeline(c: ReviewCase): string {
-  const lines = [`**Case ${c.id}** · ${c.status} · ${c.assessment.verdict}, severity ${c.assessment.severity} · rule ${c.rule}`, `Message by <@${c.authorId}> in <#${c.channelId}>: “${c.messageText.slice(0, 200)}”`];
+  const lines = [`**Case ${c.id}** · ${c.status} · ${c.assessment.verdict}, severity ${c.assessment.severity} · rule ${c.rule}`, `Message by <@${c.authorId}> in <#${c.channelId}>: “${inertMentions(c.messageText.slice(0, 200))}”`];
   for (const h of c.history) {
     const who = h.actor === 'normguard' ? 'normguard' : `<@${h.actor}>`;
-    lines.push(`<t:${Math.floor(h.at / 1000)}:f> — ${h.action} by ${who}${h.reason ? `: ${h.reason.slice(0, 200)}` : ''}`);
+    lines.push(`<t:${Math.floor(h.at / 1000)}:f> — ${h.action} by ${who}${h.reason ? `: ${inertMentions(h.reason.slice(0, 200))}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -13,11 +13,16 @@ export const LIMITS = {
   threadName: 100,
 } as const;
 
-/** Cut at a word boundary with an ellipsis, counting code points so nothing is split mid-character. */
+/**
+ * Cut at a word boundary with an ellipsis. The limits are counted in UTF-16 code units, as
+ * discord.js validates them (`.length`): counted in code points, 600 emoji "fit" 1024 and the
+ * embed is refused. A surrogate pair is never split.
+ */
 export function clip(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  const head = chars.slice(0, max - 1).join('');
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  const head = text.slice(0, end);
   const space = head.lastIndexOf(' ');
   return `${(space > max * 0.6 ? head.slice(0, space) : head).trimEnd()}…`;
 }

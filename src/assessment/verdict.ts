@@ -68,7 +68,12 @@ export const modelVerdictSchema = z.object({
     .string()
     .nullish()
     .catch(null)
-    .transform((n) => (n == null || NO_NORM.test(n.trim()) ? null : oneLine(n, 300))),
+    // Checked after folding: a norm of only control characters or spaces names no norm (and an
+    // empty one would be an empty field on a Discord card, which Discord refuses).
+    .transform((n) => {
+      const line = n == null ? '' : oneLine(n, 300);
+      return NO_NORM.test(line) ? null : line;
+    }),
   summary: z
     .string()
     .nullish()
@@ -90,7 +95,7 @@ export function parseVerdict(output: string): ParsedVerdict {
   const json = extractJson(output);
   const parsed = json === undefined ? undefined : modelVerdictSchema.safeParse(json);
   if (!parsed?.success) {
-    return { verdict: 'unclear', severity: 'none', norm: null, summary: 'The model’s verdict could not be read.', raw: output.slice(0, 4000) };
+    return { verdict: 'unclear', severity: 'none', norm: null, summary: 'The model’s verdict could not be read.', raw: cut(output, 4000) };
   }
   const { verdict, norm, summary } = parsed.data;
   return { verdict, severity: consistentSeverity(verdict, parsed.data.severity), norm, summary };
@@ -124,6 +129,14 @@ function extractJson(output: string): unknown {
 }
 
 function oneLine(s: string, max: number): string {
-  const line = s.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
+  // A lone surrogate (JSON may carry "\udfff") is not text: it would reach Discord and Slack as garbage.
+  const line = s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' ').replace(/[\uD800-\uDFFF]/gu, '\uFFFD').replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${cut(line, max - 1).trimEnd()}…`;
+}
+
+/** At most `max` UTF-16 units, never half of a surrogate pair (an emoji cut in two is not text). */
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const end = /[\uD800-\uDBFF]/.test(s.charAt(max - 1)) ? max - 1 : max;
+  return s.slice(0, end);
 }

@@ -50,6 +50,15 @@ export class CircuitBreaker {
     this.lastError = null;
   }
 
+  /**
+   * The request ended without saying anything about the host's health (the caller gave up, or
+   * the host answered but not usefully: busy, unreadable, refused). A half-open trial must still
+   * end here, or the breaker would wait for its outcome forever and never let another through.
+   */
+  onInconclusive(): void {
+    this.trialInFlight = false;
+  }
+
   onFailure(err: NormguardError): void {
     this.lastError = err;
     this.trialInFlight = false;

@@ -62,6 +62,7 @@ export class ScheduledInferenceClient implements InferenceClient {
             ? raw
             : new NormguardError('MODEL_UNAVAILABLE', String(raw), { retryable: true, cause: raw });
         if (BACKEND_FAILURES.has(err.code) && !callerGaveUp) backend.breaker.onFailure(err);
+        else backend.breaker.onInconclusive();
         this.options.onAttempt?.({ backend: backend.url, priority: request.priority, outcome: err.code, latencyMs: clock.now() - started });
         this.options.logger.warn({ backend: backend.url, attempt, code: err.code, priority: request.priority }, err.message);
         const backoff = this.backoffMs(attempt);

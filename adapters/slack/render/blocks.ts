@@ -73,7 +73,7 @@ export function caseCardBlocks(card: CaseCardModel): KnownBlock[] {
   for (const f of card.fields) {
     // Field values mix user text (escaped) with our own mention tokens (kept).
     const value = f.quote ? escapeMrkdwn(f.value).split('\n').map((l) => `>${l}`).join('\n') : slackTokens(keepTokens(f.value));
-    blocks.push(mrkdwn(`*${f.label}*\n${value}`));
+    blocks.push(mrkdwn(`*${slackTokens(keepTokens(f.label))}*\n${value}`));
   }
   const status = card.outcome
     ? `*${card.outcome.action === 'upheld' ? 'Upheld' : 'Dismissed'}* by <@${card.outcome.actorId}> <!date^${Math.floor(card.outcome.at / 1000)}^{date_short_pretty} {time}|${new Date(card.outcome.at).toISOString()}>${card.outcome.reason ? ` — ${escapeMrkdwn(card.outcome.reason)}` : ''}`
@@ -141,13 +141,15 @@ export function digestBlocks(d: DigestModel): KnownBlock[] {
 export function replyPayload(reply: Reply): { text: string; blocks: KnownBlock[] } {
   switch (reply.kind) {
     case 'assessment':
-      return { text: `${VERDICT[reply.assessment.verdict].word}: ${reply.assessment.summary}`, blocks: assessmentBlocks(reply.title, reply.assessment, reply.sections) };
+      // The fallback is mrkdwn too (Slack shows it in notifications): model text in it is escaped like the blocks.
+      return { text: clip(`${VERDICT[reply.assessment.verdict].word}: ${escapeMrkdwn(reply.assessment.summary)}`, SECTION_TEXT_MAX), blocks: assessmentBlocks(reply.title, reply.assessment, reply.sections) };
     case 'stats':
       return { text: `normguard stats for ${reply.days} days`, blocks: statsBlocks(reply.stats, reply.days) };
     case 'notice':
-      return { text: clip(reply.text, SECTION_TEXT_MAX), blocks: [mrkdwn(slackTokens(keepTokens(reply.text)))] };
+      return { text: clip(slackTokens(keepTokens(reply.text)), SECTION_TEXT_MAX), blocks: [mrkdwn(slackTokens(keepTokens(reply.text)))] };
     case 'error':
-      return { text: reply.text, blocks: [mrkdwn(`:warning: ${escapeMrkdwn(reply.text)}`)] };
+      // Error sentences can quote what the user typed ("I could not read …").
+      return { text: clip(escapeMrkdwn(reply.text), SECTION_TEXT_MAX), blocks: [mrkdwn(`:warning: ${escapeMrkdwn(reply.text)}`)] };
   }
 }
 
