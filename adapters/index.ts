@@ -3,6 +3,8 @@ import type { Config } from '../src/config.js';
 import { registerDiscordCommands, startDiscordAdapter } from './discord/index.js';
 import { startSlackAdapter } from './slack/index.js';
 
+export { startDiscordShards, type DiscordShards, type DiscordShardsOptions } from './discord/shards.js';
+
 /** A running chat adapter, as the service sees it. */
 export interface RunningAdapter {
   name: string;

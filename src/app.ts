@@ -11,7 +11,8 @@ import { createRepositories, openStore, type KvStore, type Repositories } from '
 import { ActivityLog } from './moderation/activity-log.js';
 import { CaseService } from './moderation/cases.js';
 import { ConversationBuffer } from './moderation/conversation-buffer.js';
-import { Monitor } from './moderation/monitor.js';
+import { Monitor, type MonitorOutcome } from './moderation/monitor.js';
+import type { IncomingMessage } from './moderation/message.js';
 import type { CommandDeps } from '../commands/handlers.js';
 
 /** What the chat adapters share: one monitor, one case service, one conversation memory. */
@@ -20,8 +21,25 @@ export interface Moderation {
   activity: ActivityLog;
   cases: CaseService;
   monitor: Monitor;
+  /**
+   * Where adapters send chat messages for passive monitoring: the monitor itself in one process,
+   * or the audit queue in a gateway (src/scale), which hands the audit to a worker process.
+   */
+  passive: PassiveAudits;
   commands: CommandDeps;
 }
+
+/** Passive monitoring as the adapters see it: a message in, what to render out. */
+export interface PassiveAudits {
+  handle(message: IncomingMessage): Promise<MonitorOutcome>;
+  /**
+   * Scale-out only: how this process renders an outcome for a message another gateway enqueued
+   * and then died before rendering (an "orphan"). Adapters register one per platform.
+   */
+  adopt?(platform: IncomingMessage['platform'], render: OrphanRenderer): void;
+}
+
+export type OrphanRenderer = (message: IncomingMessage, outcome: MonitorOutcome) => Promise<void>;
 
 /** Everything the product is made of, wired once from the parsed config (the composition root). */
 export interface Core {
@@ -67,7 +85,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   let store: Core['store'] = null;
   if (options.withStore) {
-    const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, logger });
+    const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger });
     const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
     store = { kv, repos: createRepositories(kv, clock, retentionMs > 0 ? { closedCaseTtlMs: retentionMs } : {}) };
   }
@@ -118,7 +136,7 @@ function createModeration(config: Config, kv: KvStore, repos: Repositories, asse
     method: config.NORMGUARD_PASSIVE_METHOD,
   });
   const commands: CommandDeps = { assessor, settings: repos.settings, cases: repos.cases, caseService: cases, buffer, activity, clock, logger: logger.child({ component: 'commands' }) };
-  return { buffer, activity, cases, monitor, commands };
+  return { buffer, activity, cases, monitor, passive: monitor, commands };
 }
 
 export interface Service {

@@ -69,6 +69,22 @@ export const configSchema = z.object({
   REDIS_URL: optionalString.pipe(
     z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
   ),
+  /** Prefix of every Redis key and BullMQ queue; lets several deployments (or test runs) share one Redis. */
+  NORMGUARD_REDIS_NAMESPACE: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, dot, dash or underscore, e.g. normguard').default('normguard'),
+  /** Scale-out roles (src/scale): how often a queued audit is tried before it is dead-lettered. */
+  NORMGUARD_QUEUE_ATTEMPTS: positiveInt('5').max(50).default(5),
+  /** First retry delay of a queued audit; each retry doubles it (BullMQ exponential backoff). */
+  NORMGUARD_QUEUE_BACKOFF_MS: positiveInt('2000').default(2_000),
+  /** How long a worker's claim on a job lasts without renewal: a killed worker's job is retried after about this long. */
+  NORMGUARD_QUEUE_LOCK_MS: positiveInt('30000').default(30_000),
+  /** How often workers look for jobs whose worker died (BullMQ stalled-job check). */
+  NORMGUARD_QUEUE_STALLED_MS: positiveInt('30000').default(30_000),
+  /** How long a gateway waits for a queued audit's outcome before giving up on rendering it. */
+  NORMGUARD_QUEUE_WAIT_MS: positiveInt('600000').default(600_000),
+  /** A gateway refreshes its liveness this often; another gateway renders its outcomes once it has missed three. */
+  NORMGUARD_GATEWAY_HEARTBEAT_MS: positiveInt('5000').default(5_000),
+  /** `--shards`: wait between Discord shard start-ups (Discord allows one IDENTIFY per 5 s per bucket). */
+  NORMGUARD_SHARD_SPAWN_DELAY_MS: z.coerce.number({ error: 'must be a whole number of ms, e.g. 5500' }).int().min(0).default(5_500),
   NORMGUARD_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   NORMGUARD_HTTP_PORT: z.coerce
     .number({ error: 'must be a port number, e.g. 8787' })

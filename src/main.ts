@@ -1,10 +1,12 @@
-import { registerCommands, startAdapters } from '../adapters/index.js';
+import { registerCommands, startAdapters, startDiscordShards } from '../adapters/index.js';
 import { runCli } from './cli/index.js';
 
 // The only place that touches process-wide state: argv, env, signals, exit code.
 const stop = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
   process.once('SIGTERM', () => resolve());
+  // A Discord shard process (forked by `start --shards`) stops when its manager goes away.
+  if (process.channel) process.once('disconnect', () => resolve());
 });
 
 process.on('unhandledRejection', (reason) => {
@@ -18,7 +20,9 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   stopSignal: stop,
   // The entry point is the one place in src/ that knows the adapters: it plugs them in.
-  adapters: { start: startAdapters, register: registerCommands },
+  adapters: { start: startAdapters, register: registerCommands, shards: startDiscordShards },
+  // `start --shards` re-runs this entry point once per shard, with the same Node flags (tsx).
+  entry: { file: process.argv[1] ?? '', execArgv: process.execArgv },
 });
 process.exitCode = code;
 // One-shot commands must not linger on keep-alive sockets or timers.

@@ -72,3 +72,47 @@ export class Metrics {
     });
   }
 }
+
+/** What the BullMQ audit queue reports to Prometheus (src/scale/audit-queue.ts). */
+export interface AuditQueueSnapshot {
+  /** Jobs by state: waiting (incl. prioritized), active, delayed (backing off), dead (dead-lettered). */
+  depth: Record<'waiting' | 'active' | 'delayed' | 'dead', number>;
+  /** Age of the oldest job not yet started, in seconds; 0 when none waits. */
+  oldestWaitingSeconds: number;
+}
+
+/**
+ * Adds the audit queue's gauges to an app's registry (scale-out roles only). Both are read from
+ * Redis at scrape time, so every gateway and worker reports the same shared queue.
+ */
+export function addAuditQueueGauges(metrics: Metrics, snapshot: () => Promise<AuditQueueSnapshot>): void {
+  // One Redis read per scrape serves both gauges; while Redis is away the last reading stands,
+  // so /metrics keeps answering (the process's own gauges matter most during an outage).
+  let last: AuditQueueSnapshot = { depth: { waiting: 0, active: 0, delayed: 0, dead: 0 }, oldestWaitingSeconds: 0 };
+  let pending: Promise<AuditQueueSnapshot> | null = null;
+  const read = () => {
+    pending ??= snapshot()
+      .then((s) => (last = s))
+      .catch(() => last)
+      .finally(() => setTimeout(() => (pending = null), 0));
+    return pending;
+  };
+  new Gauge({
+    name: 'normguard_audit_queue_depth',
+    help: 'Queued audits (BullMQ) by state: waiting, active, delayed, dead',
+    labelNames: ['state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const s = await read();
+      for (const [state, n] of Object.entries(s.depth)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'normguard_audit_queue_oldest_seconds',
+    help: 'Age of the oldest queued audit not yet started by a worker',
+    registers: [metrics.registry],
+    async collect() {
+      this.set((await read()).oldestWaitingSeconds);
+    },
+  });
+}

@@ -59,6 +59,16 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
   });
   const store = core.store;
   const review = new DiscordReview({ client, cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
+  // Scale-out: outcomes whose gateway died before rendering them are rendered here (REST reaches any guild).
+  moderation.passive.adopt?.('discord', async (message, outcome) => {
+    if (outcome.kind !== 'decided') return;
+    if (outcome.case) return void (await review.postCard(outcome.case));
+    if (!outcome.explanation) return;
+    const channel = await client.channels.fetch(message.channelId).catch(() => null);
+    if (channel?.isSendable()) {
+      await channel.send({ content: outcome.explanation, reply: { messageReference: message.messageId, failIfNotExists: false }, allowedMentions: NO_PINGS });
+    }
+  });
 
   // One failing handler is logged and answered; it never becomes an unhandled rejection or an
   // 'error' event without a listener, either of which would take the bot down.
@@ -69,14 +79,14 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
 
   async function onMessage(message: Message): Promise<void> {
     if (!message.inGuild()) return;
-    const { buffer, monitor } = moderation!;
+    const { buffer, passive } = moderation!;
     // After a restart the buffer is empty: read the channel's recent history once so the first
     // audit has its conversation too.
     if (!buffer.has(message.guildId, message.channelId) && !message.author.bot) {
       const earlier = await message.channel.messages.fetch({ before: message.id, limit: 6 }).catch(() => null);
       if (earlier) buffer.seed(message.guildId, message.channelId, [...earlier.values()].reverse().map(toBuffered));
     }
-    const outcome = await monitor.handle(toIncoming(message, core.clock.now()));
+    const outcome = await passive.handle(toIncoming(message, core.clock.now()));
     if (outcome.kind !== 'decided') return;
     if (outcome.case) await review.postCard(outcome.case);
     else if (outcome.explanation) await message.reply({ content: outcome.explanation, allowedMentions: NO_PINGS });

@@ -70,6 +70,13 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
   const adminClient = options.adminUserToken ? new webApi.WebClient(options.adminUserToken, { ...clientOptions, logger: boltLogger }) : null;
   const review = new SlackReview({ client, adminClient, cases: moderation.cases, settings: store.repos.settings, actors, kv: store.kv, logger });
   const deps = moderation.commands;
+  // Scale-out: outcomes whose gateway died before rendering them are rendered here. The event's
+  // thread is not in the neutral message, so a coach note answers in the message's own thread.
+  moderation.passive.adopt?.('slack', async (message, outcome) => {
+    if (outcome.kind !== 'decided') return;
+    if (outcome.case) await review.postCard(outcome.case);
+    else if (outcome.explanation) await client.chat.postMessage({ channel: message.channelId, thread_ts: message.messageId, text: escapeMrkdwn(outcome.explanation) });
+  });
 
   app.error(async (err) => {
     logger.error({ err }, 'slack handler failed');
@@ -233,7 +240,7 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
     if (eventId && !(await store.repos.dedupe.claim(`slack-event:${eventId}`, EVENT_DEDUPE_MS))) return;
     const teamId = (body as { team_id?: string }).team_id ?? '';
     const message: IncomingMessage = { ...slackMessage(teamId, e.channel, e.ts, e.user, e.text ?? ''), attachments: e.files?.length ?? 0 };
-    const outcome = await moderation.monitor.handle(message);
+    const outcome = await moderation.passive.handle(message);
     if (outcome.kind !== 'decided') return;
     if (outcome.case) await review.postCard(outcome.case);
     else if (outcome.explanation) await client.chat.postMessage({ channel: e.channel, thread_ts: e.thread_ts ?? e.ts, text: escapeMrkdwn(outcome.explanation) });

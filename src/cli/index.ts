@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createCore, startService, type AdapterStarter } from '../app.js';
+import { createCore, type AdapterStarter } from '../app.js';
+import { checkRoleConfig, ROLES, startRole, type Role } from '../scale/index.js';
 import type { Strategy } from '../assessment/types.js';
 import { verdictMethodSchema } from '../assessment/types.js';
 import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
@@ -21,7 +22,22 @@ export interface CliIo {
   adapters?: {
     start: AdapterStarter;
     register(platform: string, options: { guildId?: string }, config: Config): Promise<string>;
+    /** `start --shards`: Discord sharding with discord.js's ShardingManager (adapters/discord/shards.ts). */
+    shards?(options: ShardOptions): Promise<{ count: number; stop(): Promise<void> }>;
   };
+  /** This program as a shard process runs it: the entry file and the Node flags (e.g. tsx's loader). */
+  entry?: { file: string; execArgv: string[] };
+}
+
+export interface ShardOptions {
+  file: string;
+  args: string[];
+  execArgv: string[];
+  token: string;
+  shards: number | 'auto';
+  apiUrl?: string;
+  spawnDelayMs?: number;
+  logger: Logger;
 }
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2, modelUnavailable: 3 } as const;
@@ -54,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (strategy) return runAssess(strategy, rest, config, io);
   if (command === 'doctor') return runDoctor(config, logger, io);
   if (command === 'eval') return runEval(rest, config, io);
-  if (command === 'start') return runStart(config, logger, io);
+  if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
   io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);
   return EXIT.badInput;
@@ -119,7 +135,32 @@ async function runAssess(strategy: Strategy, args: string[], config: Config, io:
   }
 }
 
-async function runStart(config: Config, logger: Logger, io: CliIo): Promise<number> {
+async function runStart(args: string[], given: Config, logger: Logger, io: CliIo): Promise<number> {
+  let role: Role = 'all';
+  let shards: number | 'auto' | null = null;
+  let shardChild = false;
+  try {
+    const { values } = parseArgs({
+      args,
+      options: { role: { type: 'string' }, shards: { type: 'string' }, 'discord-shard': { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.role !== undefined) {
+      if (!(ROLES as readonly string[]).includes(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')} (got "${values.role}")`);
+      role = values.role as Role;
+    }
+    shardChild = values['discord-shard'] === true;
+    if (values.shards !== undefined) shards = parseShards(values.shards, role, given);
+    // Fail before opening anything: roles and shards share the queue and state through Redis.
+    checkRoleConfig(role, { config: given });
+  } catch (err) {
+    io.stderr(`normguard: ${(err as Error).message}\n\n${err instanceof ConfigError ? '' : USAGE}`);
+    return EXIT.badInput;
+  }
+  // With --shards this process keeps Slack and the HTTP API and leaves Discord to one child per
+  // shard; a shard child (--discord-shard, set by the manager) runs Discord only.
+  const config: Config = shards !== null ? { ...given, DISCORD_TOKEN: undefined } : shardChild ? withoutSlackAndHttp(given) : given;
   let core;
   try {
     core = await createCore(config, { logger, withStore: true });
@@ -130,19 +171,60 @@ async function runStart(config: Config, logger: Logger, io: CliIo): Promise<numb
     }
     throw err;
   }
-  const service = await startService(core, io.adapters?.start).catch(async (err: Error) => {
+  // A worker runs no chat adapter: it only audits what gateways queue.
+  const adapters = role === 'worker' ? undefined : io.adapters?.start;
+  const service = await startRole(role, core, adapters).catch(async (err: Error) => {
     io.stderr(`normguard: cannot start: ${err.message}\n`);
     await core.close();
     return null;
   });
   if (!service) return EXIT.badInput;
+  let sharded: { count: number; stop(): Promise<void> } | null = null;
+  if (shards !== null) {
+    try {
+      if (!io.adapters?.shards || !io.entry) throw new Error('sharding is not available from this entry point');
+      sharded = await io.adapters.shards({
+        file: io.entry.file,
+        args: ['start', '--role', role, '--discord-shard'],
+        execArgv: io.entry.execArgv,
+        token: given.DISCORD_TOKEN as string,
+        shards,
+        apiUrl: given.DISCORD_API_URL,
+        spawnDelayMs: given.NORMGUARD_SHARD_SPAWN_DELAY_MS,
+        logger,
+      });
+    } catch (err) {
+      io.stderr(`normguard: cannot start the Discord shards: ${(err as Error).message}\n`);
+      await service.stop();
+      return EXIT.badInput;
+    }
+  }
   if (service.address) io.stdout(`normguard listening on http://${service.address.address}:${service.address.port}\n`);
+  if (role !== 'all') io.stdout(`role: ${service.summary}\n`);
+  if (sharded) io.stdout(`discord: ${sharded.count} shard process(es) running (discord.js ShardingManager)\n`);
   if (service.adapters.length > 0) io.stdout(`chat adapters running: ${service.adapters.join(', ')}\n`);
-  else io.stdout('no chat adapter configured (set DISCORD_TOKEN and/or SLACK_BOT_TOKEN); serving the HTTP API only\n');
+  else if (role !== 'worker' && !sharded) io.stdout('no chat adapter configured (set DISCORD_TOKEN and/or SLACK_BOT_TOKEN); serving the HTTP API only\n');
   await (io.stopSignal ?? new Promise<void>(() => {}));
   logger.info('stopping');
+  await sharded?.stop();
   await service.stop();
   return EXIT.ok;
+}
+
+function parseShards(value: string, role: Role, config: Config): number | 'auto' {
+  if (role === 'worker') throw new Error('--shards is for processes that run Discord (--role gateway or all), not workers');
+  if (!config.DISCORD_TOKEN) throw new Error('--shards needs DISCORD_TOKEN: it runs one Discord shard per child process');
+  if (!config.REDIS_URL) {
+    throw new ConfigError(['REDIS_URL: required with --shards (the shard processes share cases, dedupe and the queue through Redis), e.g. redis://127.0.0.1:6379']);
+  }
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--shards must be auto or a whole number of shards, e.g. 2 (got "${value}")`);
+  return n;
+}
+
+function withoutSlackAndHttp(config: Config): Config {
+  return { ...config, SLACK_BOT_TOKEN: undefined, SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, NORMGUARD_HTTP_ENABLED: false };
 }
 
 async function runRegister(args: string[], config: Config, io: CliIo): Promise<number> {

@@ -2,6 +2,9 @@ export const USAGE = `normguard — a moral-reasoning moderation judge served by
 
 Usage:
   normguard start                                   run the service (HTTP API, and chat adapters when configured)
+  normguard start --role gateway|worker             scale out (needs REDIS_URL): gateways run the adapters and
+                                                    queue passive audits; workers run the queued audits
+  normguard start [--role gateway] --shards auto|N  Discord in N shard processes (discord.js ShardingManager)
   normguard check    --situation S --intent I --action A   is the action permissible? (frame S3)
   normguard evaluate --situation S --intent I --action A   moral evaluation of the action (frame S2)
   normguard advise   --situation S --intent I              ethical assessment and action plan (frame S1)

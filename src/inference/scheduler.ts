@@ -83,13 +83,18 @@ export class Scheduler {
       backend.active++;
       backend.breaker.onDispatch();
       let released = false;
+      const { priority } = waiter;
       waiter.resolve({
         backend,
         release: () => {
           if (released) return;
           released = true;
           backend.active--;
-          this.pump();
+          // A structured audit asks for its verdict turn the moment its prose turn returns, in the
+          // same tick (only promise callbacks run in between). Passive work waits that one tick, so
+          // a slash command waits behind passive work at most once, not once per turn.
+          if (priority !== 'passive' && this.nextWaiter()?.priority === 'passive') this.pumpNextTick();
+          else this.pump();
         },
       });
     }
@@ -104,6 +109,14 @@ export class Scheduler {
   }
 
   private wakeTimer: NodeJS.Timeout | null = null;
+  private pumpSoon: NodeJS.Immediate | null = null;
+
+  private pumpNextTick(): void {
+    this.pumpSoon ??= setImmediate(() => {
+      this.pumpSoon = null;
+      this.pump();
+    });
+  }
 
   /** A host whose breaker is open becomes worth a trial after its cooldown, even if no slot frees. */
   private pumpWhenABreakerCools(): void {

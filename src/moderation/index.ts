@@ -1,5 +1,5 @@
 export type { IncomingMessage, MessageAuthor } from './message.js';
-export { prefilter, MIN_LETTERS, type SkipReason } from './prefilter.js';
+export { prefilter, authorSkipReason, settingsSkipReason, textSkipReason, MIN_LETTERS, type SkipReason } from './prefilter.js';
 export { ConversationBuffer, type BufferedMessage } from './conversation-buffer.js';
 export { auditFields, evidentGoal, CONTEXT_MESSAGES } from './situation.js';
 export { ActivityLog, type DecisionCounters } from './activity-log.js';
@@ -7,4 +7,5 @@ export { CaseService, type AuthorRecord, type CaseDecisionAction, type OpenCaseI
 export { caseStats, type CaseStats } from './stats.js';
 export { isModerator, isAdmin, type Actor, type PreconditionResult } from './preconditions.js';
 export { explanationText } from './explain.js';
-export { Monitor, type MonitorOutcome, type MonitorDeps } from './monitor.js';
+export { Monitor, type MonitorOutcome, type MonitorDeps, type PendingAudit, type Screening } from './monitor.js';
+export { RepeatCache, DEFAULT_REPEAT_ENTRIES, type RepeatCacheOptions } from './repeat-cache.js';

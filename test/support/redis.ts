@@ -72,14 +72,17 @@ export const hasRedisServer = spawnSync('redis-server', ['--version']).status ==
  */
 export class PrivateRedis {
   readonly port: number;
+  readonly #dir: string | undefined;
   #process: ChildProcess | null = null;
 
-  private constructor(port: number) {
+  private constructor(port: number, dir?: string) {
     this.port = port;
+    this.#dir = dir;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const server = new PrivateRedis(await freePort());
+  /** With `dir`, the server keeps an append-only file there, so data survives `stop()` + `start()`. */
+  static async start(options: { dir?: string } = {}): Promise<PrivateRedis> {
+    const server = new PrivateRedis(await freePort(), options.dir);
     await server.start();
     return server;
   }
@@ -89,7 +92,8 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const persistence = this.#dir ? ['--dir', this.#dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     this.#process = child;

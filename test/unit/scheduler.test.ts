@@ -36,6 +36,31 @@ describe('Scheduler', () => {
     expect(order).toEqual(['i1', 'i2', 'r1', 'p1', 'p2']);
   });
 
+  it('a two-turn interactive call asks for its second turn before queued passive work can take the slot', async () => {
+    const b = backend('http://a');
+    const s = new Scheduler([b], { passiveQueueLimit: 10 });
+    const first = await s.acquire('interactive');
+    const order: string[] = [];
+    const passive = s.acquire('passive').then((l) => { order.push('passive'); l.release(); });
+    // The verdict turn is requested from a promise callback right after the prose turn returns.
+    const second = Promise.resolve().then(() => { first.release(); return Promise.resolve(); }).then(() => s.acquire('interactive')).then((l) => { order.push('turn 2'); l.release(); });
+    await Promise.all([passive, second]);
+    expect(order).toEqual(['turn 2', 'passive']);
+  });
+
+  it('after a single-turn interactive call, queued passive work still gets the slot', async () => {
+    const b = backend('http://a');
+    const s = new Scheduler([b], { passiveQueueLimit: 10 });
+    const only = await s.acquire('interactive');
+    let served = false;
+    const passive = s.acquire('passive').then((l) => { served = true; l.release(); });
+    only.release();
+    expect(served).toBe(false);
+    await passive;
+    expect(served).toBe(true);
+    expect(b.active).toBe(0);
+  });
+
   it('never hands out more than a backend has slots', async () => {
     const b = backend('http://a', 2);
     const s = new Scheduler([b], { passiveQueueLimit: 10 });
