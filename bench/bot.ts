@@ -1,0 +1,155 @@
+/**
+ * normguard as the benchmarks run it: the product's own Monitor, Assessor, scheduler and client,
+ * wired the way src/app.ts wires them, on MemoryKvStore-backed repositories. Only the model is
+ * ever replaced, and only where a benchmark says so (`instantInference`).
+ */
+import { Assessor } from '../src/assessment/index.js';
+import { systemClock, type Clock } from '../src/clock.js';
+import { parseConfig, type Config } from '../src/config.js';
+import { createInference, type Completion, type CompletionRequest, type Inference, type InferenceClient } from '../src/inference/index.js';
+import { silentLogger } from '../src/logger.js';
+import { Metrics } from '../src/metrics.js';
+import { ActivityLog, CaseService, ConversationBuffer, Monitor } from '../src/moderation/index.js';
+import type { ChannelMode } from '../src/policy/settings.js';
+import { createRepositories, MemoryKvStore, type KvStore, type Repositories } from '../src/store/index.js';
+import { mixChannels, type MixOptions } from './mix.js';
+
+export interface BenchBot {
+  config: Config;
+  monitor: Monitor;
+  assessor: Assessor;
+  buffer: ConversationBuffer;
+  repos: Repositories;
+  kv: KvStore;
+  /** Absent when the model is the instant stand-in. */
+  inference: Inference | null;
+  metrics: Metrics | null;
+  /** Calls to Ollama as the client saw them: how many, and their summed wall time (ms). */
+  attempts: { count: number; wallMs: number };
+}
+
+export interface BotOptions {
+  /** Ollama URL; without it the model is `instantInference()` and nothing leaves the process. */
+  ollamaUrl?: string;
+  slots?: number;
+  /** Extra environment, as an operator would set it. */
+  env?: Record<string, string>;
+  clock?: Clock;
+  kv?: KvStore;
+  /** Conversation memory bounds (the product default when absent). */
+  buffer?: { perChannel: number; maxChannels: number };
+  /** `false` turns the monitor's repeat cache off (to measure what it saves). */
+  repeats?: false;
+}
+
+export function benchConfig(options: BotOptions): Config {
+  return parseConfig({
+    LOG_LEVEL: 'silent',
+    NORMGUARD_HTTP_ENABLED: 'false',
+    ...(options.ollamaUrl ? { OLLAMA_HOST: options.ollamaUrl } : {}),
+    NORMGUARD_SLOTS: String(options.slots ?? 4),
+    ...options.env,
+  });
+}
+
+export function createBenchBot(options: BotOptions = {}): BenchBot {
+  const config = benchConfig(options);
+  const clock = options.clock ?? systemClock;
+  const logger = silentLogger();
+  const kv = options.kv ?? new MemoryKvStore({ clock });
+  const repos = createRepositories(kv, clock);
+  let metrics: Metrics | null = null;
+  const attempts = { count: 0, wallMs: 0 };
+  let inference: Inference | null = null;
+  let client: InferenceClient;
+  if (options.ollamaUrl) {
+    inference = createInference(config, {
+      clock,
+      logger,
+      hooks: {
+        onShed: () => metrics?.shed.inc(),
+        onAttempt: (e) => {
+          attempts.count++;
+          attempts.wallMs += e.latencyMs;
+        },
+      },
+    });
+    const { scheduler, backends } = inference;
+    metrics = new Metrics({
+      queueDepth: () => scheduler.stats().queued,
+      inFlight: () => scheduler.stats().active,
+      breakers: () => backends.map((b) => ({ url: b.url, state: b.breaker.state })),
+    });
+    client = inference.client;
+  } else {
+    client = instantInference(config.NORMGUARD_MODEL);
+  }
+  const assessor = new Assessor({
+    inference: client,
+    method: config.NORMGUARD_VERDICT_METHOD,
+    maxTokens: config.NORMGUARD_MAX_TOKENS,
+    verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
+    cache: repos.assessmentCache,
+    cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
+    clock,
+    logger,
+  });
+  const buffer = new ConversationBuffer(options.buffer);
+  const activity = new ActivityLog(kv, clock);
+  const cases = new CaseService(repos.cases, assessor, logger);
+  const monitor = new Monitor({
+    assessor,
+    settings: repos.settings,
+    cases,
+    activity,
+    dedupe: repos.dedupe,
+    buffer,
+    clock,
+    logger,
+    method: config.NORMGUARD_PASSIVE_METHOD,
+    ...(options.repeats === false ? { repeats: false as const } : {}),
+  });
+  return { config, monitor, assessor, buffer, repos, kv, inference, metrics, attempts };
+}
+
+/** Switches monitoring on for every channel a mix with these options uses. */
+export async function monitorChannels(bot: BenchBot, mix: Pick<MixOptions, 'channels' | 'workspaces'>, mode: ChannelMode = 'flag'): Promise<void> {
+  for (const [workspaceId, channels] of mixChannels(mix)) {
+    await bot.repos.settings.update(workspaceId, (s) => ({
+      ...s,
+      channels: Object.fromEntries([...channels].map((c) => [c, { mode, unclearToReview: false }])),
+    }));
+  }
+}
+
+const INSTANT_VERDICT = JSON.stringify({
+  verdict: 'permissible',
+  severity: 'none',
+  norm: 'It is good to treat others with honesty and respect.',
+  summary: 'Permissible: the action reaches its goal without harming anyone.',
+});
+
+/**
+ * The model taken out of the measurement: every call is answered at once, in-process, with the
+ * same permissible verdict. What remains is the CPU cost of everything around the model.
+ */
+export function instantInference(model = 'normguard'): InferenceClient {
+  return {
+    model,
+    complete: async (request: CompletionRequest): Promise<Completion> => ({
+      content: request.jsonSchema ? INSTANT_VERDICT : 'Yes, it is permissible.',
+      finishReason: 'stop',
+      model,
+      backend: 'instant',
+      latencyMs: 0,
+      usage: { promptTokens: 0, completionTokens: 0 },
+    }),
+  };
+}
+
+/** The value of one Prometheus counter in the bot's /metrics text (what an operator would scrape). */
+export async function scrapeCounter(metrics: Metrics, name: string): Promise<number> {
+  const text = await metrics.registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
