@@ -57,7 +57,8 @@ export function createBenchBot(options: BotOptions = {}): BenchBot {
   const clock = options.clock ?? systemClock;
   const logger = silentLogger();
   const kv = options.kv ?? new MemoryKvStore({ clock });
-  const repos = createRepositories(kv, clock);
+  // As `src/app.ts` wires the embedded (single-process) store: settings cached exactly.
+  const repos = createRepositories(kv, clock, { settingsCache: 'exact' });
   let metrics: Metrics | null = null;
   const attempts = { count: 0, wallMs: 0 };
   let inference: Inference | null = null;

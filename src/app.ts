@@ -87,7 +87,12 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   if (options.withStore) {
     const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger });
     const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
-    store = { kv, repos: createRepositories(kv, clock, retentionMs > 0 ? { closedCaseTtlMs: retentionMs } : {}) };
+    store = { kv, repos: createRepositories(kv, clock, {
+        ...(retentionMs > 0 ? { closedCaseTtlMs: retentionMs } : {}),
+        // SQLite means one process, so an in-memory settings cache is exact; with Redis other
+        // processes write settings too, and a stale mode is worse than a store read.
+        ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
+      }) };
   }
   const assessor = new Assessor({
     inference: inference.client,

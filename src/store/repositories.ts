@@ -13,9 +13,9 @@ export interface Repositories {
 }
 
 /** The typed repositories over one store; they share it, and nothing else. */
-export function createRepositories(kv: KvStore, clock: Clock, options: { closedCaseTtlMs?: number } = {}): Repositories {
+export function createRepositories(kv: KvStore, clock: Clock, options: { closedCaseTtlMs?: number; settingsCache?: 'exact' | number } = {}): Repositories {
   return {
-    settings: new SettingsRepository(kv),
+    settings: new SettingsRepository(kv, { cache: options.settingsCache, now: () => clock.now() }),
     cases: new CaseRepository(kv, clock, options),
     assessmentCache: new AssessmentCache(kv),
     dedupe: new DedupeStore(kv, clock),
