@@ -9,7 +9,8 @@ import { parseConfig, type Config } from '../src/config.js';
 import { createInference, type Completion, type CompletionRequest, type Inference, type InferenceClient } from '../src/inference/index.js';
 import { silentLogger } from '../src/logger.js';
 import { Metrics } from '../src/metrics.js';
-import { ActivityLog, CaseService, ConversationBuffer, Monitor } from '../src/moderation/index.js';
+import { createModeration } from '../src/app.js';
+import type { ConversationBuffer, Monitor } from '../src/moderation/index.js';
 import type { ChannelMode } from '../src/policy/settings.js';
 import { createRepositories, MemoryKvStore, type KvStore, type Repositories } from '../src/store/index.js';
 import { mixChannels, type MixOptions } from './mix.js';
@@ -95,19 +96,8 @@ export function createBenchBot(options: BotOptions = {}): BenchBot {
     clock,
     logger,
   });
-  const buffer = new ConversationBuffer(options.buffer);
-  const activity = new ActivityLog(kv, clock);
-  const cases = new CaseService(repos.cases, assessor, logger);
-  const monitor = new Monitor({
-    assessor,
-    settings: repos.settings,
-    cases,
-    activity,
-    dedupe: repos.dedupe,
-    buffer,
-    clock,
-    logger,
-    method: config.NORMGUARD_PASSIVE_METHOD,
+  const { monitor, buffer } = createModeration(config, kv, repos, assessor, clock, logger, {
+    ...(options.buffer ? { buffer: options.buffer } : {}),
     ...(options.repeats === false ? { repeats: false as const } : {}),
   });
   return { config, monitor, assessor, buffer, repos, kv, inference, metrics, attempts };

@@ -125,8 +125,17 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   };
 }
 
-function createModeration(config: Config, kv: KvStore, repos: Repositories, assessor: Assessor, clock: Clock, logger: Logger): Moderation {
-  const buffer = new ConversationBuffer();
+/** The moderation services over one store; the benchmark builds its bot with this too. */
+export function createModeration(
+  config: Config,
+  kv: KvStore,
+  repos: Repositories,
+  assessor: Assessor,
+  clock: Clock,
+  logger: Logger,
+  options: { buffer?: ConstructorParameters<typeof ConversationBuffer>[0]; repeats?: false } = {},
+): Moderation {
+  const buffer = new ConversationBuffer(options.buffer);
   const activity = new ActivityLog(kv, clock);
   const cases = new CaseService(repos.cases, assessor, logger.child({ component: 'cases' }), repos.settings);
   const monitor = new Monitor({
@@ -139,6 +148,7 @@ function createModeration(config: Config, kv: KvStore, repos: Repositories, asse
     clock,
     logger: logger.child({ component: 'monitor' }),
     method: config.NORMGUARD_PASSIVE_METHOD,
+    ...(options.repeats === false ? { repeats: false as const } : {}),
   });
   const commands: CommandDeps = { assessor, settings: repos.settings, cases: repos.cases, caseService: cases, buffer, activity, clock, logger: logger.child({ component: 'commands' }) };
   return { buffer, activity, cases, monitor, passive: monitor, commands };
