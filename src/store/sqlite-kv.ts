@@ -49,6 +49,9 @@ export async function openSqliteKv(options: SqliteKvOptions): Promise<KvStore> {
     // The adapter opens the file lazily; fail here, with a clear message, rather than at the first
     // read. (This also gives the adapter's connection promise a handler before it can reject.)
     await adapter.query('PRAGMA journal_mode = WAL');
+    // With WAL, NORMAL still survives a crash of the process (kill -9); only an OS crash or power
+    // loss can lose the last commits. FULL fsyncs every write: about 1,900 dedupe claims a second here.
+    await adapter.query('PRAGMA synchronous = NORMAL');
   } catch (err) {
     await adapter.disconnect().catch(() => undefined);
     throw storeError(`${label}: cannot open the database: ${messageOf(err)}`, err);
