@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Clock, sleep } from '../../src/clock.js';
+import { sleep } from '../../src/clock.js';
 import { NormguardError } from '../../src/errors.js';
-import { type KvStore, MemoryKvStore, openStore, SQLITE_FILE_NAME } from '../../src/store/index.js';
+import { type KvStore, openStore, SQLITE_FILE_NAME } from '../../src/store/index.js';
 import {
   deleteNamespace,
   hasRedisServer,
@@ -16,83 +16,9 @@ import {
   redisCommand,
   uniqueNamespace,
 } from '../support/redis.js';
+import { storeBackends, type StoreBackend, type StoreFixture } from '../support/store-backends.js';
 
-/** One backing store (a temp dir, a Redis namespace) for one test; `open` may be called again. */
-interface KvFixture {
-  open(): Promise<KvStore>;
-  /** Lets `ms` pass for TTLs: a manual clock for memory, real time for SQLite and Redis. */
-  elapse(ms: number): Promise<void>;
-  teardown(): Promise<void>;
-}
-
-interface KvBackend {
-  /** Data survives close + open (SQLite file, Redis). */
-  persistent: boolean;
-  setup(): Promise<KvFixture>;
-}
-
-class ManualClock implements Clock {
-  #now = 1_700_000_000_000;
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
-
-/** Closes what a fixture opened, then removes its data. */
-function tracking(open: () => Promise<KvStore>, elapse: (ms: number) => Promise<void>, cleanup: () => Promise<void>): KvFixture {
-  const opened: KvStore[] = [];
-  return {
-    open: async () => {
-      const store = await open();
-      opened.push(store);
-      return store;
-    },
-    elapse,
-    teardown: async () => {
-      await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
-      await cleanup();
-    },
-  };
-}
-
-const memoryBackend: KvBackend = {
-  persistent: false,
-  setup: async () => {
-    const clock = new ManualClock();
-    return tracking(
-      async () => new MemoryKvStore({ clock }),
-      async (ms) => clock.advance(ms),
-      async () => undefined,
-    );
-  },
-};
-
-const sqliteBackend: KvBackend = {
-  persistent: true,
-  setup: async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'normguard-store-'));
-    return tracking(
-      () => openStore({ dataDir }),
-      (ms) => sleep(ms),
-      () => rm(dataDir, { recursive: true, force: true }),
-    );
-  },
-};
-
-const redisBackend: KvBackend = {
-  persistent: true,
-  setup: async () => {
-    const namespace = uniqueNamespace('kv');
-    return tracking(
-      () => openStore({ dataDir: '/nonexistent-unused', redisUrl: REDIS_URL, namespace }),
-      (ms) => sleep(ms),
-      async () => void (await deleteNamespace(namespace)),
-    );
-  },
-};
+const { memory: memoryBackend, sqlite: sqliteBackend, redis: redisBackend } = storeBackends('kv');
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -101,9 +27,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /** The contract every KvStore keeps, run against each implementation. */
-function runKvSuite(name: string, backend: KvBackend): void {
+function runKvSuite(name: string, backend: StoreBackend): void {
   describe(`KvStore contract: ${name}`, () => {
-    let fx: KvFixture;
+    let fx: StoreFixture;
     let kv: KvStore;
 
     beforeEach(async () => {

@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Assessment } from '../../src/assessment/types.js';
-import { type Clock, sleep } from '../../src/clock.js';
 import { NormguardError } from '../../src/errors.js';
 import { defaultWorkspaceSettings } from '../../src/policy/settings.js';
 import {
@@ -12,89 +8,15 @@ import {
   CASE_ID_PATTERN,
   createRepositories,
   type KvStore,
-  MemoryKvStore,
   type NewReviewCase,
   openStore,
   type Repositories,
 } from '../../src/store/index.js';
 import { keys } from '../../src/store/keys.js';
 import { deleteNamespace, REDIS_URL, uniqueNamespace } from '../support/redis.js';
+import { ManualClock, storeBackends, type StoreBackend, type StoreFixture } from '../support/store-backends.js';
 
-/** One backing store (a temp dir, a Redis namespace) for one test; `open` may be called again. */
-interface StoreFixture {
-  open(): Promise<KvStore>;
-  /** Lets `ms` pass for store TTLs: the memory store's clock, or real time. */
-  elapse(ms: number): Promise<void>;
-  teardown(): Promise<void>;
-}
-
-interface StoreBackend {
-  /** Data survives close + open (SQLite file, Redis). */
-  persistent: boolean;
-  setup(): Promise<StoreFixture>;
-}
-
-class ManualClock implements Clock {
-  #now = 1_700_000_000_000;
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
-
-function tracking(open: () => Promise<KvStore>, elapse: (ms: number) => Promise<void>, cleanup: () => Promise<void>): StoreFixture {
-  const opened: KvStore[] = [];
-  return {
-    open: async () => {
-      const store = await open();
-      opened.push(store);
-      return store;
-    },
-    elapse,
-    teardown: async () => {
-      await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
-      await cleanup();
-    },
-  };
-}
-
-const memoryBackend: StoreBackend = {
-  persistent: false,
-  setup: async () => {
-    const clock = new ManualClock();
-    return tracking(
-      async () => new MemoryKvStore({ clock }),
-      async (ms) => clock.advance(ms),
-      async () => undefined,
-    );
-  },
-};
-
-const sqliteBackend: StoreBackend = {
-  persistent: true,
-  setup: async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'normguard-repos-'));
-    return tracking(
-      () => openStore({ dataDir }),
-      (ms) => sleep(ms),
-      () => rm(dataDir, { recursive: true, force: true }),
-    );
-  },
-};
-
-const redisBackend: StoreBackend = {
-  persistent: true,
-  setup: async () => {
-    const namespace = uniqueNamespace('repos');
-    return tracking(
-      () => openStore({ dataDir: '/nonexistent-unused', redisUrl: REDIS_URL, namespace }),
-      (ms) => sleep(ms),
-      async () => void (await deleteNamespace(namespace)),
-    );
-  },
-};
+const { memory: memoryBackend, sqlite: sqliteBackend, redis: redisBackend } = storeBackends('repos');
 
 const assessment: Assessment = {
   strategy: 'permissibility',
