@@ -13,19 +13,7 @@ export const LIMITS = {
   threadName: 100,
 } as const;
 
-/**
- * Cut at a word boundary with an ellipsis. The limits are counted in UTF-16 code units, as
- * discord.js validates them (`.length`): counted in code points, 600 emoji "fit" 1024 and the
- * embed is refused. A surrogate pair is never split.
- */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
-  const head = text.slice(0, end);
-  const space = head.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? head.slice(0, space) : head).trimEnd()}…`;
-}
+export { clip } from '../text.js';
 
 /** Splits long text into message-sized chunks at paragraph, line or word boundaries. */
 export function chunk(text: string, max: number = LIMITS.content): string[] {

@@ -11,15 +11,7 @@ export const SECTION_TEXT_MAX = 3000;
 /** And a message at 50 blocks. */
 export const MAX_BLOCKS = 50;
 
-/** Cut at a word boundary with an ellipsis, within `max` UTF-16 code units (what Block Kit limits count), never splitting a surrogate pair. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
-  const head = text.slice(0, end);
-  const space = head.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? head.slice(0, space) : head).trimEnd()}…`;
-}
+export { clip } from '../../text.js';
 
 /**
  * Core text uses Discord-style tokens (<#id>, <@id>, <@&id>, **bold**); Slack writes a role
