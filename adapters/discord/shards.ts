@@ -1,24 +1,8 @@
 import { fetchRecommendedShardCount, Routes, ShardingManager } from 'discord.js';
-import type { Logger } from '../../src/logger.js';
+import type { ShardOptions } from '../../src/cli/index.js';
 
-export interface DiscordShardsOptions {
-  /** The entry point each shard process runs (src/main.ts), with `args` after it. */
-  file: string;
-  args: string[];
-  /** Node flags for the shard processes, e.g. tsx's loader. */
-  execArgv: string[];
-  token: string;
-  /** A number, or 'auto' for Discord's recommendation (GET /gateway/bot). */
-  shards: number | 'auto';
-  /** REST base for 'auto' when DISCORD_API_URL points elsewhere (a proxy, or a fake in tests). */
-  apiUrl?: string;
-  /**
-   * Wait between shard start-ups. Discord allows one IDENTIFY per 5 s per bucket
-   * (max_concurrency, usually 1), hence discord.js's default of 5.5 s; tests lower it.
-   */
-  spawnDelayMs?: number;
-  logger: Logger;
-}
+/** The options the CLI's `start --shards` passes (declared once, on the CLI's side of the port). */
+export type DiscordShardsOptions = ShardOptions;
 
 export interface DiscordShards {
   count: number;

@@ -29,13 +29,22 @@ export interface CliIo {
   entry?: { file: string; execArgv: string[] };
 }
 
+/** What `start --shards` hands the Discord adapter's sharding (the adapter implements it). */
 export interface ShardOptions {
+  /** The entry point each shard process runs (src/main.ts), with `args` after it. */
   file: string;
   args: string[];
+  /** Node flags for the shard processes, e.g. tsx's loader. */
   execArgv: string[];
   token: string;
+  /** A number, or 'auto' for Discord's recommendation (GET /gateway/bot). */
   shards: number | 'auto';
+  /** REST base for 'auto' when DISCORD_API_URL points elsewhere (a proxy, or a fake in tests). */
   apiUrl?: string;
+  /**
+   * Wait between shard start-ups. Discord allows one IDENTIFY per 5 s per bucket
+   * (max_concurrency, usually 1), hence discord.js's default of 5.5 s; tests lower it.
+   */
   spawnDelayMs?: number;
   logger: Logger;
 }
