@@ -29,7 +29,6 @@ export interface AuthorRecord {
   dismissed: number;
 }
 
-export type CaseDecisionAction = 'uphold' | 'dismiss';
 
 /**
  * The review lifecycle (DESIGN.md §3), platform-free: open a case for a flag, record a
@@ -145,11 +144,6 @@ export class CaseService {
   /** A free-text note on the case's history (e.g. an action taken outside the lifecycle). */
   async note(caseId: string, actor: string, text: string): Promise<void> {
     await this.repo.appendHistory(caseId, { actor, action: 'note', reason: text });
-  }
-
-  /** Uphold or dismiss: kept for callers that only decide. */
-  decide(caseId: string, actorId: string, action: CaseDecisionAction, reason?: string | null): Promise<ApplyResult> {
-    return this.apply(caseId, action === 'uphold' ? { type: 'uphold', actor: actorId } : { type: 'dismiss', actor: actorId, reason: reason ?? null });
   }
 
   /** Open appeals past their deadline, for the sweeper that times them out. */

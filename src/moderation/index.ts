@@ -3,7 +3,7 @@ export { prefilter, authorSkipReason, settingsSkipReason, textSkipReason, MIN_LE
 export { ConversationBuffer, type BufferedMessage } from './conversation-buffer.js';
 export { auditFields, evidentGoal, CONTEXT_MESSAGES } from './situation.js';
 export { ActivityLog, type DecisionCounters } from './activity-log.js';
-export { CaseService, type AuthorRecord, type CaseDecisionAction, type OpenCaseInput } from './cases.js';
+export { CaseService, type AuthorRecord, type OpenCaseInput } from './cases.js';
 export { caseStats, type CaseStats } from './stats.js';
 export { isModerator, isAdmin, type Actor, type PreconditionResult } from './preconditions.js';
 export { explanationText } from './explain.js';

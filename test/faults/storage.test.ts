@@ -168,7 +168,10 @@ describe('two processes sharing Redis', () => {
     const rounds = 20;
     for (let i = 0; i < rounds; i++) {
       const c = await a.store.repos.cases.create(newCase('shared-ws', `race-${i}`));
-      const [ra, rb] = await Promise.all([a.moderation.cases.decide(c.id, 'mod-a', 'uphold'), b.moderation.cases.decide(c.id, 'mod-b', 'dismiss', 'a joke between friends')]);
+      const [ra, rb] = await Promise.all([
+        a.moderation.cases.apply(c.id, { type: 'uphold', actor: 'mod-a' }),
+        b.moderation.cases.apply(c.id, { type: 'dismiss', actor: 'mod-b', reason: 'a joke between friends' }),
+      ]);
       const winners = [ra, rb].filter((r) => r.ok);
       const losers = [ra, rb].filter((r) => !r.ok);
       expect(winners).toHaveLength(1);
