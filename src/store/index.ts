@@ -1,4 +1,4 @@
-export { type KvStore, type LockOptions, DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS } from './kv.js';
+export { type IndexEntry, type IndexRange, type KvStore, type LockOptions, DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS } from './kv.js';
 export { MemoryKvStore } from './memory-kv.js';
 export { openStore, type OpenStoreOptions, DEFAULT_NAMESPACE } from './open-store.js';
 export { SQLITE_FILE_NAME } from './sqlite-kv.js';
