@@ -18,14 +18,7 @@ export {
   platformSchema,
   reviewCaseSchema,
 } from './case.js';
-export {
-  CaseRepository,
-  type CaseDecision,
-  type HistoryNote,
-  type ListOptions,
-  type TransitionRequest,
-  type TransitionResult,
-} from './case-repository.js';
+export { CaseRepository, type HistoryNote, type ListOptions } from './case-repository.js';
 export { SettingsRepository } from './settings-repository.js';
 export { AssessmentCache, cacheKey, normaliseText, type CacheKeyParts } from './assessment-cache.js';
 export { DedupeStore } from './dedupe.js';
