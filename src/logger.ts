@@ -40,6 +40,9 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: { app: 'normguard' },
+      // The default serializer folds a cause into the message and drops its properties; this keeps
+      // the cause as an object, with its own code and status (a DiscordAPIError behind a STORE error).
+      serializers: { err: pino.stdSerializers.errWithCause },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       hooks: {
         // Redaction by path misses secrets quoted inside strings (a URL with a token, an SDK
