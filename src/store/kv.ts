@@ -39,7 +39,8 @@ export interface KvStore {
   /**
    * Adds `by` to the counter `key` (absent or expired counts as 0) and returns the new value, in
    * one atomic step (Redis INCRBY, an SQLite UPSERT): no lock, no lost update. `ttlMs` is set when
-   * the counter is created and not extended by later increments, so a counter is a fixed window.
+   * the counter has no expiry (it was just created) and not extended by later increments, so a
+   * counter is a fixed window.
    * Counters live beside the values, not among them: `get` does not see them.
    */
   increment(key: string, by: number, ttlMs?: number): Promise<number>;
