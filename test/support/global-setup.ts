@@ -3,6 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * vitest globalSetup: makes sure the services the suite needs are there before any test runs.
@@ -10,6 +11,7 @@ import { join } from 'node:path';
  * service stops the run at once with one line naming the fix.
  *
  * - Chromium renders the evaluation report (CHROMIUM_PATH, default /usr/bin/chromium).
+ * - dist/ is built when stale: the CLI tests run bin/normguard.js, the built program.
  * - redis-server: several tests start, kill and restart servers of their own, so the binary is
  *   needed in every case. With REDIS_URL unset, a private server on a free port serves the tests
  *   that share one Redis (no persistence, gone after the run); with REDIS_URL set, that server
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 const SETUP_HINT = 'run scripts/setup-system (installs redis-server and chromium on Debian/Ubuntu)';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+const BUILD_IF_STALE = fileURLToPath(new URL('../../scripts/build-if-stale.mjs', import.meta.url));
 
 let privateRedis: ChildProcess | undefined;
 let privateRedisDir: string | undefined;
@@ -32,6 +35,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     stop(`normguard tests need the redis-server binary on the PATH (tests start, kill and restart their own Redis): ${SETUP_HINT}, or apt-get install redis-server`);
   }
+  // Tests run bin/normguard.js as users do, so dist/ must hold the current code.
+  if (spawnSync(process.execPath, [BUILD_IF_STALE], { stdio: 'inherit' }).status !== 0) stop('normguard tests: the build failed (npm run build shows why)');
   const given = process.env.REDIS_URL;
   if (given) {
     if (!(await answersPing(given))) {
