@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatCacheBench, runCacheBench } from './caches.js';
+import { formatCliStartup, runCliStartup } from './cli-startup.js';
 import { runEconomy } from './gpu-economy.js';
 import { runIngest } from './ingest.js';
 import { runInteractive } from './interactive.js';
@@ -19,7 +20,7 @@ import { runSaturation } from './saturation.js';
 import { formatScaleBench, runScaleBench } from './scale.js';
 
 const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slots 4] [--quick] [--json]
-                        [--gpu-time-scale 40] [--seed 1] [--scale] [--caches]`;
+                        [--gpu-time-scale 40] [--seed 1] [--scale] [--caches] [--cli]`;
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         scale: { type: 'boolean' },
         caches: { type: 'boolean' },
+        cli: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -72,6 +74,12 @@ async function main(): Promise<void> {
   // --caches: the in-memory caches on lru-cache against the hand-rolled maps they replaced (bench/caches.ts).
   if (values.caches) {
     process.stdout.write(`${formatCacheBench(runCacheBench(values.quick ? { ops: 100_000, rounds: 3 } : {}))}\n`);
+    process.exit(0);
+  }
+  // --cli: the CLI start-up benchmark alone (the built bin/normguard.js; bench/cli-startup.ts).
+  if (values.cli) {
+    const result = await runCliStartup({ runs: values.quick ? 3 : 10, say: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`${values.json ? JSON.stringify(result) : formatCliStartup(result)}\n`);
     process.exit(0);
   }
   const latency: LatencyModel = {

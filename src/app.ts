@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Assessor } from './assessment/assessor.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createHttpServer, listen } from './http/server.js';
 import { createInference, type Inference } from './inference/index.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createRepositories, openStore, type KvStore, type Repositories } from './store/index.js';
+import type { KvStore, Repositories } from './store/index.js';
 import { ActivityLog } from './moderation/activity-log.js';
 import { CaseService } from './moderation/cases.js';
 import { ConversationBuffer } from './moderation/conversation-buffer.js';
@@ -85,6 +84,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   let store: Core['store'] = null;
   if (options.withStore) {
+    // Loaded only here: the Redis and SQLite clients cost one-shot CLI commands start-up time.
+    const { createRepositories, openStore } = await import('./store/index.js');
     const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger });
     const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
     store = { kv, repos: createRepositories(kv, clock, {
@@ -170,6 +171,7 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
   let http: Server | null = null;
   let address: AddressInfo | null = null;
   if (config.NORMGUARD_HTTP_ENABLED) {
+    const { createHttpServer, listen } = await import('./http/server.js');
     http = createHttpServer({
       assessor: core.assessor,
       health: () => core.inference.health(),

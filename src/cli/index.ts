@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
-import { createCore, type AdapterStarter } from '../app.js';
-import { checkRoleConfig, ROLES, startRole, type Role } from '../scale/index.js';
+import type { AdapterStarter, Core } from '../app.js';
+import type { Role } from '../scale/index.js';
 import type { Strategy } from '../assessment/types.js';
-import { verdictMethodSchema } from '../assessment/types.js';
-import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { BadInputError, ConfigError, NormguardError, isModelUnavailable } from '../errors.js';
-import { createLogger, type Logger } from '../logger.js';
-import { runEval } from '../eval/index.js';
-import { runDoctor } from './doctor.js';
+import type { Logger } from '../logger.js';
 import { formatAssessment } from './output.js';
 import { USAGE } from './usage.js';
 
+// Only what `--help` needs is imported up front; each command loads its own modules (zod, pino,
+// the openai SDK, the store, bullmq…) when it runs, so help answers in a fraction of the time.
 export interface CliIo {
   env: Record<string, string | undefined>;
   cwd: string;
@@ -64,6 +63,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return command === undefined ? EXIT.badInput : EXIT.ok;
   }
+  const { loadEnv, parseConfig, secretsOf } = await import('../config.js');
   let config: Config;
   try {
     config = parseConfig(loadEnv(io.cwd, io.env));
@@ -74,11 +74,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+  const { createLogger } = await import('../logger.js');
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
   const strategy = ASSESS_COMMANDS[command];
   if (strategy) return runAssess(strategy, rest, config, io);
-  if (command === 'doctor') return runDoctor(config, logger, io);
-  if (command === 'eval') return runEval(rest, config, io);
+  if (command === 'doctor') return (await import('./doctor.js')).runDoctor(config, logger, io);
+  if (command === 'eval') return (await import('../eval/index.js')).runEval(rest, config, io);
   if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
   io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);
@@ -105,12 +106,14 @@ async function runAssess(strategy: Strategy, args: string[], config: Config, io:
     io.stderr(`normguard: ${(err as Error).message}\n\n${USAGE}`);
     return EXIT.badInput;
   }
+  const { verdictMethodSchema } = await import('../assessment/types.js');
   const method = values.method === undefined ? undefined : verdictMethodSchema.safeParse(values.method);
   if (method && !method.success) {
     io.stderr(`normguard: --method must be structured or fast (got "${values.method}")\n`);
     return EXIT.badInput;
   }
   // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.
+  const [{ createLogger }, { secretsOf }, { createCore }] = await Promise.all([import('../logger.js'), import('../config.js'), import('../app.js')]);
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
   const core = await createCore(config, { logger, withStore: false });
   try {
@@ -145,6 +148,7 @@ async function runAssess(strategy: Strategy, args: string[], config: Config, io:
 }
 
 async function runStart(args: string[], given: Config, logger: Logger, io: CliIo): Promise<number> {
+  const [{ checkRoleConfig, ROLES, startRole }, { createCore }] = await Promise.all([import('../scale/index.js'), import('../app.js')]);
   let role: Role = 'all';
   let shards: number | 'auto' | null = null;
   let shardChild = false;
@@ -170,7 +174,7 @@ async function runStart(args: string[], given: Config, logger: Logger, io: CliIo
   // With --shards this process keeps Slack and the HTTP API and leaves Discord to one child per
   // shard; a shard child (--discord-shard, set by the manager) runs Discord only.
   const config: Config = shards !== null ? { ...given, DISCORD_TOKEN: undefined } : shardChild ? withoutSlackAndHttp(given) : given;
-  let core;
+  let core: Core;
   try {
     core = await createCore(config, { logger, withStore: true });
   } catch (err) {
