@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run build`, second step: links the JavaScript tsc wrote to dist/src/ into a few files
 // under dist/cli/, which bin/normguard.js runs. Node's ES module loader pays per file, and
-// `check` alone loaded ~400 of them (openai 154, zod 95, prom-client and OpenTelemetry 83,
-// pino 30), which was most of its start-up. Code splitting keeps each lazily imported command
-// (start, eval, the chat adapters) in its own chunk, so `--help` still loads only its own code.
+// `check` alone loaded 413 of them (openai 154, zod 95, prom-client and OpenTelemetry 83,
+// pino 30), which was most of its start-up; linked, it loads 18. Code splitting keeps each
+// lazily imported command (start, eval, the chat adapters) in its own chunk, so `--help` still
+// loads only its own code.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
