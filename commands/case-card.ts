@@ -64,6 +64,8 @@ export interface Enforcements {
 export interface CaseCardModel {
   caseId: string;
   title: string;
+  /** The case thread's name where a platform names threads. */
+  threadName: string;
   summary: string;
   verdict: ReviewCase['assessment']['verdict'];
   severity: ReviewCase['assessment']['severity'];
@@ -108,6 +110,7 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcem
   return {
     caseId: c.id,
     title: `Case ${c.id}`,
+    threadName: `${c.id} · ${c.authorName || c.authorId}`,
     summary: c.assessment.summary,
     verdict: c.assessment.verdict,
     severity: c.assessment.severity,

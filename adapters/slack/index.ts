@@ -220,7 +220,7 @@ export async function startSlackAdapter(core: NormguardApp, options: SlackAdapte
         reporterId: body.user.id,
         note: (viewValue(view.state.values as Record<string, Record<string, any>>, 'note') as string | undefined) ?? null,
       },
-      { assessor: core.assessor, settings: store.repos.settings, activity: moderation.activity, cases: moderation.cases },
+      { assessor: core.assessor, settings: store.repos.settings, activity: moderation.activity, cases: moderation.cases, logger },
     );
     if (result.ok) await review.postCard(result.case);
     await client.chat.postEphemeral({

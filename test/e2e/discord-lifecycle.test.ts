@@ -195,9 +195,7 @@ describe('Discord case lifecycle', () => {
     await w.discord.waitForInteractionReply(sub.id, { final: true });
     const expired = await w.core.moderation.cases.expiredAppeals(guildId, Date.now() + 10);
     expect(expired.map((c) => c.id)).toEqual([second.caseId]);
-    const result = await w.core.moderation.cases.apply(second.caseId, { type: 'appeal-expire' });
-    expect(result.ok).toBe(true);
-    if (result.ok) await w.adapter.review.runEffects(result.case, result.effects, null);
+    expect(await w.adapter.flow.expireAppeals(guildId, Date.now() + 10)).toBe(1);
     expect(w.discord.dms(users.alice).at(-1)?.embeds[0].title).toBe('Your appeal timed out');
   });
 
