@@ -79,7 +79,7 @@ export class EffectRunner {
       case 'repost-deleted': {
         const thread = threadOf(c, card);
         if (!thread) return { ok: false, detail: 'The deleted message could not be reposted: the case has no thread.' };
-        await surface.postInThread(thread, { kind: 'record', authorId: c.authorId, text: c.messageText });
+        await surface.postInThread(thread, { kind: 'record', authorId: c.authorId, authorName: c.authorName, text: c.messageText });
         return { ok: true, detail: 'Deleted message reposted in the thread for the record' };
       }
       case 'notify-author':

@@ -24,7 +24,7 @@ export interface ThreadPlace {
 export type ThreadPost =
   | { kind: 'prose'; heading: string; sections: Section[] }
   | { kind: 'appeal'; authorSide: string; rationale: string }
-  | { kind: 'record'; authorId: string; text: string };
+  | { kind: 'record'; authorId: string; authorName: string; text: string };
 
 /** A private message to a member: an author's notice (with its Appeal button) or one line. */
 export type DirectMessage = { kind: 'notice'; caseId: string; notice: AuthorNotice } | { kind: 'text'; text: string };
