@@ -40,7 +40,7 @@ export async function startDiscordAdapter(app: App, options: DiscordAdapterOptio
   const logger = app.logger.child({ adapter: 'discord' });
   const client = new Client({ intents: DISCORD_INTENTS, allowedMentions: NO_PINGS, ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}) });
   const flow = new ReviewFlow({ surface: new DiscordSurface(client, logger), cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
-  const deps = { flow, reports: new DiscordReports(app, client, flow, logger), commands: commandDeps(app) };
+  const deps = { flow, reports: new DiscordReports(app, client, flow, logger), commands: commandDeps(app), logger };
   // Scale-out: outcomes whose gateway died before rendering them are rendered here (REST reaches any guild).
   moderation.passive.adopt?.('discord', (message, outcome) => flow.render(message, outcome));
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
 import { startService, type Service } from '../../../src/service.js';
 import { runCli } from '../../../src/cli/index.js';
+import { cliCommands } from '../../../adapters/cli/index.js';
 import { silentLogger, type Logger } from '../../../src/logger.js';
 import type { IncomingMessage } from '../../../src/moderation/index.js';
 import type { ChannelMode } from '../../../src/policy/settings.js';
@@ -59,6 +60,7 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
     cwd: cliCwd,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
+    commands: cliCommands,
   });
   return { code, stdout, stderr, ms: performance.now() - started };
 }
