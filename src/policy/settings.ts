@@ -9,6 +9,12 @@ export const channelSettingsSchema = z.object({
   mode: channelModeSchema,
   /** Send `unclear` assessments to review instead of recording them silently. */
   unclearToReview: z.boolean().default(false),
+  /**
+   * When set, the calibrated score decides what counts as a violation in this channel: at or
+   * above it a message is treated as impermissible, below it as permissible (assessments
+   * without a score keep their verdict). Severity still decides flag or explain.
+   */
+  minScore: z.number().min(0.01, 'must be between 0.01 and 0.99').max(0.99, 'must be between 0.01 and 0.99').nullable().optional(),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
