@@ -60,7 +60,6 @@ export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   channel('channel', 'A channel to monitor (with mode)'),
   choice('mode', 'How to monitor that channel: off, shadow (record only), flag, coach', CHANNEL_MODES),
   flag('unclear_to_review', 'For that channel: send unclear verdicts to review too'),
-  integer('min_score', 'For that channel: act only at this calibrated score, in percent (0 = use the verdict)', { min: 0, max: 99 }),
   channel('review_channel', 'Where case cards are posted for moderators'),
   role('moderator_role', 'A role whose members may act on cases (adds it)'),
   choice('flag_threshold', 'Lowest severity that opens a case in flag mode', SEVERITY_CHOICES),

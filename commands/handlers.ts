@@ -94,8 +94,8 @@ export async function runConfig(input: Record<string, unknown>, ctx: CommandCont
   const parsed = parseOptions(CONFIG_OPTIONS, input);
   if (!parsed.ok) return errorReply(problemsText(parsed.problems));
   const change = parsed.value as ConfigChange;
-  if ((change.mode !== undefined || change.unclear_to_review !== undefined || change.min_score !== undefined) && change.channel === undefined) {
-    return errorReply('Say which channel: `mode`, `unclear_to_review` and `min_score` apply to the `channel` option.');
+  if ((change.mode !== undefined || change.unclear_to_review !== undefined) && change.channel === undefined) {
+    return errorReply('Say which channel: `mode` and `unclear_to_review` apply to the `channel` option.');
   }
   const updated = await deps.settings.update(ctx.workspaceId, (s) => applyConfigChange(s, change));
   return { kind: 'notice', text: describeSettings(updated), ephemeral: true };
@@ -105,8 +105,6 @@ export interface ConfigChange {
   channel?: string;
   mode?: WorkspaceSettings['channels'][string]['mode'];
   unclear_to_review?: boolean;
-  /** Percent; 0 turns the channel's score threshold off. */
-  min_score?: number;
   review_channel?: string;
   moderator_role?: string;
   flag_threshold?: 'low' | 'medium' | 'high';
@@ -127,11 +125,9 @@ export function applyConfigChange(current: WorkspaceSettings, change: ConfigChan
   const next: WorkspaceSettings = structuredClone(current);
   if (change.channel !== undefined) {
     const prior = next.channels[change.channel];
-    const minScore = change.min_score === undefined ? (prior?.minScore ?? null) : change.min_score === 0 ? null : change.min_score / 100;
     next.channels[change.channel] = {
       mode: change.mode ?? prior?.mode ?? 'flag',
       unclearToReview: change.unclear_to_review ?? prior?.unclearToReview ?? false,
-      ...(minScore !== null ? { minScore } : {}),
     };
     if (next.channels[change.channel]?.mode === 'off') delete next.channels[change.channel];
   }
@@ -155,7 +151,7 @@ export function describeSettings(s: WorkspaceSettings): string {
   const channels = Object.entries(s.channels);
   const lines = [
     '**normguard settings**',
-    `Monitored channels: ${channels.length === 0 ? 'none' : channels.map(([id, c]) => `<#${id}> ${c.mode}${c.unclearToReview ? ' (+unclear)' : ''}${c.minScore ? ` (score ≥ ${Math.round(c.minScore * 100)}%)` : ''}`).join(', ')}`,
+    `Monitored channels: ${channels.length === 0 ? 'none' : channels.map(([id, c]) => `<#${id}> ${c.mode}${c.unclearToReview ? ' (+unclear)' : ''}`).join(', ')}`,
     `Review channel: ${s.reviewChannelId ? `<#${s.reviewChannelId}>` : 'not set — flagged cases are stored but not posted'}`,
     `Moderator roles: ${s.moderatorRoleIds.length === 0 ? 'none (Manage Messages still counts)' : s.moderatorRoleIds.map((r) => `<@&${r}>`).join(', ')}`,
     ...(s.moderatorUserIds.length > 0 ? [`Moderators: ${s.moderatorUserIds.map((u) => `<@${u}>`).join(', ')}`] : []),

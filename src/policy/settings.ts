@@ -18,6 +18,15 @@ export const channelSettingsSchema = z.object({
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
+/**
+ * What a `/ethics config min_score:<percent>` option sets: a whole percent 1–99 becomes the
+ * fraction stored, 0 turns the channel's score threshold off (null).
+ */
+export function minScoreFromPercent(percent: number): number | null {
+  if (!Number.isInteger(percent) || percent < 0 || percent > 99) throw new RangeError('min_score must be a whole percent from 0 to 99');
+  return percent === 0 ? null : percent / 100;
+}
+
 /** Per guild (Discord) or workspace (Slack) settings; one schema, parsed at the store's edge. */
 export const workspaceSettingsSchema = z.object({
   channels: z.record(z.string(), channelSettingsSchema).default({}),

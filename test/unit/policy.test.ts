@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, workspaceSettingsSchema, type ChannelMode, type PolicyInput } from '../../src/policy/index.js';
+import { decide, minScoreFromPercent, workspaceSettingsSchema, type ChannelMode, type PolicyInput } from '../../src/policy/index.js';
 import type { Severity, Verdict } from '../../src/assessment/types.js';
 
 const NOW = 1_000_000_000;
@@ -103,6 +103,12 @@ describe('a channel’s score threshold', () => {
     expect(decide(withScore(null, 'impermissible', 0.8))).toEqual({ decision: 'flag', rule: 'flag-threshold' });
     expect(decide(withScore(undefined, 'unclear', 0.8))).toEqual({ decision: 'silent', rule: 'unclear' });
     expect(decide(withScore(0.99, 'permissible', null))).toEqual({ decision: 'silent', rule: 'permissible' });
+  });
+  it('a config option in whole percent: 0 turns it off', () => {
+    expect(minScoreFromPercent(70)).toBe(0.7);
+    expect(minScoreFromPercent(0)).toBeNull();
+    expect(() => minScoreFromPercent(100)).toThrow(RangeError);
+    expect(() => minScoreFromPercent(2.5)).toThrow(RangeError);
   });
   it('refuses thresholds outside 0.01–0.99 when settings are parsed', () => {
     expect(() => workspaceSettingsSchema.parse({ channels: { c1: { mode: 'flag', minScore: 1.5 } } })).toThrow(/between 0.01 and 0.99/);
