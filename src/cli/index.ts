@@ -82,6 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
   if (command === 'doctor') return (await import('./doctor.js')).runDoctor(config, logger, io);
   if (command === 'eval') return (await import('../eval/index.js')).runEval(rest, config, io);
+  if (command === 'calibrate') return (await import('../calibration/command.js')).runCalibrate(rest, config, io);
   if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
   const registry = await io.commands?.();
