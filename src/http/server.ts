@@ -17,6 +17,8 @@ import { queryObject, statsQuerySchema } from './stats-query.js';
 export interface HttpDeps {
   assessor: Assessor;
   health: () => Promise<BackendHealth[]>;
+  /** The verdict method and its calibration, for /readyz (optional: absent in some tests). */
+  verdicts?: () => Record<string, unknown>;
   metrics: Metrics;
   logger: Logger;
   apiToken?: string;
@@ -79,7 +81,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, route: string, 
     case '/readyz': {
       const backends = await deps.health();
       const ready = backends.some((b) => b.reachable && b.modelPresent && b.breaker !== 'open');
-      return send(res, ready ? 200 : 503, { ready, backends });
+      return send(res, ready ? 200 : 503, { ready, backends, ...(deps.verdicts ? { verdicts: deps.verdicts() } : {}) });
     }
     case '/metrics': {
       const text = await deps.metrics.registry.metrics();
@@ -151,7 +153,7 @@ async function assess(req: IncomingMessage, res: ServerResponse, deps: HttpDeps)
   try {
     const assessment = await deps.assessor.assess({
       strategy: body.strategy,
-      fields: { situation: body.situation, intention: body.intent, action: body.action, norm: body.norm },
+      fields: { situation: body.situation, intent: body.intent, action: body.action, norm: body.norm },
       method: body.method,
       priority: 'interactive',
       signal: abort.signal,
@@ -160,7 +162,7 @@ async function assess(req: IncomingMessage, res: ServerResponse, deps: HttpDeps)
     send(res, 200, assessment);
   } catch (err) {
     if (err instanceof BadInputError) {
-      throw new HttpError(400, { error: 'bad_input', message: err.message, problems: err.problems.map((p) => ({ field: p.field === 'intention' ? 'intent' : p.field, message: p.message })) });
+      throw new HttpError(400, { error: 'bad_input', message: err.message, problems: err.problems.map((p) => ({ field: p.field, message: p.message })) });
     }
     if (isModelUnavailable(err)) {
       throw new HttpError(503, { error: err.code.toLowerCase(), message: err.message }, { 'retry-after': '30' });

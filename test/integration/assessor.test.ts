@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Assessor } from '../../src/assessment/index.js';
+import { Assessor, type VerdictMethod } from '../../src/assessment/index.js';
 import { systemClock } from '../../src/clock.js';
 import { createInference } from '../../src/inference/index.js';
 import { silentLogger } from '../../src/logger.js';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function assessor(options: { method?: 'structured' | 'fast'; cache?: boolean; retries?: string } = {}) {
+function assessor(options: { method?: VerdictMethod; cache?: boolean; retries?: string } = {}) {
   const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_MAX_RETRIES: options.retries ?? '2' });
   const inference = createInference(config, { clock: systemClock, logger: silentLogger() });
   return new Assessor({
@@ -34,7 +34,7 @@ function assessor(options: { method?: 'structured' | 'fast'; cache?: boolean; re
 }
 
 const story = stories[0]!;
-const fields = (action: string) => ({ situation: story.situation, intention: story.intention, action });
+const fields = (action: string) => ({ situation: story.situation, intent: story.intention, action });
 
 describe('Assessor against the simulator', () => {
   it('structured: prose in the frame, then a schema-constrained verdict turn in the same conversation', async () => {
@@ -59,25 +59,26 @@ describe('Assessor against the simulator', () => {
     expect(a).toMatchObject({ verdict: 'permissible', severity: 'none' });
   });
 
-  it('fast: one schema request, no prose; explain() adds the prose later', async () => {
+  it('fast: one schema request, no prose; elaborate() adds the prose later, checked against the verdict', async () => {
     sim.requests.length = 0;
     const as = assessor({ method: 'fast' });
     const req = { strategy: 'permissibility' as const, fields: fields(story.immoral_action), priority: 'passive' as const };
     const a = await as.assess(req);
     expect(a).toMatchObject({ verdict: 'impermissible', method: 'fast', text: '' });
     expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(1);
-    const explained = await as.explain(req, a);
+    const explained = await as.elaborate(req, a);
     expect(explained.text).toMatch(/not permissible/i);
     expect(explained.verdict).toBe('impermissible');
     expect(explained.usage.completionTokens).toBeGreaterThan(a.usage.completionTokens);
-    expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(2);
+    // The prose, then a short verdict turn after it that checks the prose agrees with the verdict.
+    expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(3);
   });
 
   it('agrees with the labels on 20 real stories with both methods', async () => {
     for (const method of ['structured', 'fast'] as const) {
       const as = assessor({ method });
       for (const s of stories.slice(0, 10)) {
-        const f = { situation: s.situation, intention: s.intention };
+        const f = { situation: s.situation, intent: s.intention };
         expect((await as.assess({ strategy: 'permissibility', fields: { ...f, action: s.moral_action }, priority: 'passive' })).verdict).toBe('permissible');
         expect((await as.assess({ strategy: 'permissibility', fields: { ...f, action: s.immoral_action }, priority: 'passive' })).verdict).toBe('impermissible');
       }
@@ -123,7 +124,7 @@ describe('Assessor against the simulator', () => {
     const first = await as.assess({ strategy: 'permissibility', fields: fields(story.immoral_action), priority: 'interactive' });
     const repeat = await as.assess({
       strategy: 'permissibility',
-      fields: { situation: `  ${story.situation.toUpperCase()} `, intention: story.intention, action: story.immoral_action.replace(/ /g, '  ') },
+      fields: { situation: `  ${story.situation.toUpperCase()} `, intent: story.intention, action: story.immoral_action.replace(/ /g, '  ') },
       priority: 'interactive',
     });
     expect(first.cached).toBeUndefined();
@@ -136,9 +137,9 @@ describe('Assessor against the simulator', () => {
 
   it('bad fields are a BadInputError before anything is sent', async () => {
     sim.requests.length = 0;
-    await expect(assessor().assess({ strategy: 'evaluation', fields: { situation: 's', intention: '' }, priority: 'interactive' })).rejects.toMatchObject({
+    await expect(assessor().assess({ strategy: 'evaluation', fields: { situation: 's', intent: '' }, priority: 'interactive' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
-      problems: [{ field: 'intention', message: 'is empty' }, { field: 'action', message: 'is required' }],
+      problems: [{ field: 'intent', message: 'is empty' }, { field: 'action', message: 'is required' }],
     });
     expect(sim.requests).toHaveLength(0);
   });
