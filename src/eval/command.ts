@@ -29,8 +29,8 @@ export interface EvalIo {
 
 export const EVAL_EXIT = { ok: 0, badInput: 2, modelUnavailable: 3, interrupted: 130 } as const;
 
-/** The sample shipped next to the repository (shared/data/README.md). */
-export const DEFAULT_DATA_PATH = fileURLToPath(new URL('../../../shared/data/moral_stories_sample.jsonl', import.meta.url));
+/** The Moral Stories sample bundled in the repository (data/README.md). */
+export const DEFAULT_DATA_PATH = fileURLToPath(new URL('../../data/moral_stories_sample.jsonl', import.meta.url));
 
 export const EVAL_USAGE = `usage: normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate]
                       [--method structured|fast|both] [--limit N] [--concurrency N] [--out DIR]
