@@ -1,12 +1,16 @@
 export { runEval, EVAL_EXIT, EVAL_USAGE, DEFAULT_DATA_PATH, type EvalIo } from './command.js';
 export { parseEvalArgs, type EvalOptions } from './args.js';
-export { buildReport, SET_CAVEATS, type EvalReport, type MethodReport } from './report.js';
+export { buildReport, SET_CAVEATS, type EvalReport, type FrameCell, type MethodReport } from './report.js';
 export { calibrate, thresholdConfigLines, FLAG_THRESHOLDS, type Calibration, type FlagThreshold, type ThresholdPoint } from './calibration.js';
 export { agreement, classScores, cohensKappa, confusionMatrix, f1Score, mean, normErrors, percentile, type Agreement, type ClassScores, type Confusion, type NormErrors } from './metrics.js';
 export { histogram, type Histogram } from './histogram.js';
-export { loadMoralStoriesSet, parseStories, storyItems } from './moral-stories.js';
+export { loadDataSet, parseStories, storyItems } from './moral-stories.js';
 export { caseItem, casesSet } from './cases.js';
 export { renderHtml } from './html.js';
 export { formatTable } from './table.js';
 export { ITEMS_FILE, MANIFEST_FILE, REPORT_HTML_FILE, REPORT_JSON_FILE, parseItems } from './run-dir.js';
 export * from './types.js';
+export { auroc, prCurve, reliability, thin, type PrPoint, type Reliability, type ReliabilityBin, type Scored } from './score-metrics.js';
+export { probeModel, type ModelIdentity } from './model-identity.js';
+export { Progress, PROGRESS_EVERY_MS, duration } from './progress.js';
+export { parseLabelled } from './labelled.js';
