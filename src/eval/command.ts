@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../app.js';
 import { verdictMethodSchema, type VerdictMethod } from '../assessment/types.js';
 import { secretsOf, type Config } from '../config.js';
 import { MODEL_UNAVAILABLE_CODES, NormguardError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { MORAL_STORIES_SAMPLE } from '../package-root.js';
 import { parseEvalArgs, type EvalOptions } from './args.js';
 import { casesSet } from './cases.js';
 import { renderHtml } from './html.js';
@@ -34,7 +34,7 @@ export interface EvalIo {
 export const EVAL_EXIT = { ok: 0, badInput: 2, modelUnavailable: 3, interrupted: 130 } as const;
 
 /** The Moral Stories sample bundled in the repository (data/README.md). */
-export const DEFAULT_DATA_PATH = fileURLToPath(new URL('../../data/moral_stories_sample.jsonl', import.meta.url));
+export const DEFAULT_DATA_PATH = MORAL_STORIES_SAMPLE;
 
 export const EVAL_USAGE = `usage: normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate|both]
                       [--method ${verdictMethodSchema.options.join('|')}|both|all] [--limit N] [--concurrency N]
