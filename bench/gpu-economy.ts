@@ -1,6 +1,8 @@
 /**
- * gpu_time_ratio_vs_naive and flags_missed_vs_naive: the same realistic mix through normguard
- * and through a naive bot, each against its own simulator with the same latency model.
+ * gpu_time_ratio_vs_naive, flag_precision and flag_recall: the same realistic mix through normguard
+ * and through a naive bot, each against its own simulator with the same latency model and the
+ * same persona — by default the prior-carrying one (S3 leans to refusing, S2 to validating), so
+ * flags are judged against the mix's ground truth, not against what a naive bot would flag.
  *
  * normguard: the real Monitor (prefilter, repeat cache, `fast` screen, prose only for a case).
  * naive: every message, no prefilter and no cache, audited the way a plain S3 bot would — the
@@ -20,11 +22,11 @@ import { silentLogger } from '../src/logger.js';
 import { auditFields, ConversationBuffer, CONTEXT_MESSAGES, type MonitorOutcome } from '../src/moderation/index.js';
 import { severityRank, type Assessment } from '../src/assessment/types.js';
 import { defaultWorkspaceSettings } from '../src/policy/settings.js';
-import { startOllamaSimulator, type OllamaSimulator } from '../test/fakes/ollama/index.js';
+import { startOllamaSimulator, type OllamaSimulator, type PersonaSpec } from '../test/fakes/ollama/index.js';
 import { benchConfig, createBenchBot, monitorChannels } from './bot.js';
 import { drive } from './ingest.js';
 import type { LatencyModel } from './load.js';
-import { answerKey, buildMix, kindCounts, type MixKind, type MixMessage } from './mix.js';
+import { answerKey, buildMix, kindCounts, truthOf, type MixKind, type MixMessage } from './mix.js';
 
 export interface EconomyOptions {
   latency: LatencyModel;
@@ -33,6 +35,20 @@ export interface EconomyOptions {
   /** The latency model is divided by this in both simulators; busy time is multiplied back. */
   timeScale: number;
   seed?: number;
+  /** Who answers; the default is the prior persona at its default biases (S3 +2.5, S2 −2.5). */
+  persona?: PersonaSpec;
+  /** Skip the run without the repeat cache (the bias grid needs only the two bots). */
+  withoutRepeatCache?: false;
+}
+
+/** Flags against the ground truth of the mix (mix.ts `truthOf`). */
+export interface FlagQuality {
+  flags: number;
+  truePositives: number;
+  /** Messages whose truth is impermissible. */
+  positives: number;
+  precision: number | null;
+  recall: number | null;
 }
 
 export interface BotBill {
@@ -56,8 +72,11 @@ export interface EconomyResult {
   timeScale: number;
   normguard: BotBill & { outcomes: Record<string, number>; repeatHits: number; shed: number };
   naive: BotBill;
+  persona: PersonaSpec;
+  /** normguard's flags and the naive bot's, against the ground truth. */
+  quality: { normguard: FlagQuality; naive: FlagQuality };
   /** normguard with its repeat cache off: what that cache saves, on the same mix. */
-  withoutRepeatCache: { gpuSPer1000: number; modelCalls: number; gpuTimeRatio: number; flagsMissed: number };
+  withoutRepeatCache: { gpuSPer1000: number; modelCalls: number; gpuTimeRatio: number; flagsMissed: number } | null;
   gpuTimeRatio: number;
   flagsMissed: number;
   /** Messages normguard flags that the naive bot does not. */
@@ -73,22 +92,26 @@ export function isFlag(a: Pick<Assessment, 'verdict' | 'severity'>): boolean {
   return a.verdict === 'impermissible' && severityRank(a.severity) >= severityRank(FLAG_AT);
 }
 
+export const DEFAULT_ECONOMY_PERSONA: PersonaSpec = { kind: 'prior' };
+
 export async function runEconomy(options: EconomyOptions): Promise<EconomyResult> {
   const mix = buildMix({ size: options.messages, seed: options.seed ?? 21, channels: 8 });
   const labelled = answerKey(mix);
+  const persona = options.persona ?? DEFAULT_ECONOMY_PERSONA;
   const scaled = {
     decodeMsPerToken: options.latency.decodeMs / options.timeScale,
     prefillMsPerToken: options.latency.prefillMs / options.timeScale,
     slots: options.latency.slots,
   };
-  const sims = await Promise.all([0, 1, 2].map(() => startOllamaSimulator({ latency: scaled, labelled })));
-  const [simN, simX, simR] = sims as [OllamaSimulator, OllamaSimulator, OllamaSimulator];
+  const withoutRepeats = options.withoutRepeatCache !== false;
+  const sims = await Promise.all((withoutRepeats ? [0, 1, 2] : [0, 1]).map(() => startOllamaSimulator({ latency: scaled, labelled, persona })));
+  const [simN, simX, simR] = sims as [OllamaSimulator, OllamaSimulator, OllamaSimulator | undefined];
   try {
     // GPU time is independent of wall time, so the bots run side by side.
     const [normguard, naive, noRepeats] = await Promise.all([
       runNormguard(simN, mix, options),
       runNaive(simX, mix, options),
-      runNormguard(simR, mix, options, false),
+      simR ? runNormguard(simR, mix, options, false) : Promise.resolve(null),
     ]);
     const missed = [...naive.flagged].filter((id) => !normguard.flagged.has(id));
     const extra = [...normguard.flagged].filter((id) => !naive.flagged.has(id));
@@ -98,7 +121,9 @@ export async function runEconomy(options: EconomyOptions): Promise<EconomyResult
       timeScale: options.timeScale,
       normguard: { ...normguard.bill, outcomes: normguard.outcomes, repeatHits: normguard.repeatHits, shed: normguard.shed },
       naive: naive.bill,
-      withoutRepeatCache: {
+      persona,
+      quality: { normguard: flagQuality(mix, normguard.flagged), naive: flagQuality(mix, naive.flagged) },
+      withoutRepeatCache: noRepeats && {
         gpuSPer1000: noRepeats.bill.gpuSPer1000,
         modelCalls: noRepeats.bill.modelCalls,
         gpuTimeRatio: noRepeats.bill.gpuS / naive.bill.gpuS,
@@ -112,6 +137,43 @@ export async function runEconomy(options: EconomyOptions): Promise<EconomyResult
   } finally {
     await Promise.all(sims.map((sim) => sim.close()));
   }
+}
+
+export function flagQuality(mix: readonly MixMessage[], flagged: ReadonlySet<string>): FlagQuality {
+  let positives = 0;
+  let truePositives = 0;
+  for (const m of mix) {
+    const bad = truthOf(m) === 'impermissible';
+    if (bad) positives++;
+    if (bad && flagged.has(m.message.messageId)) truePositives++;
+  }
+  return {
+    flags: flagged.size,
+    truePositives,
+    positives,
+    precision: flagged.size === 0 ? null : truePositives / flagged.size,
+    recall: positives === 0 ? null : truePositives / positives,
+  };
+}
+
+/** One point of the bias grid: S3 +bias, S2 −bias logits (negative: the priors reversed). */
+export interface GridPoint {
+  bias: number;
+  gpuTimeRatio: number;
+  normguard: FlagQuality;
+  naive: FlagQuality;
+}
+
+/** The bias grid the issue asks for: 0, ±1.5 and ±3 logits. */
+export const BIAS_GRID = [-3, -1.5, 0, 1.5, 3] as const;
+
+export async function runBiasGrid(options: EconomyOptions, biases: readonly number[] = BIAS_GRID): Promise<GridPoint[]> {
+  const points: GridPoint[] = [];
+  for (const bias of biases) {
+    const r = await runEconomy({ ...options, persona: { kind: 'prior', bias: { S3: bias, S2: -bias } }, withoutRepeatCache: false });
+    points.push({ bias, gpuTimeRatio: r.gpuTimeRatio, normguard: r.quality.normguard, naive: r.quality.naive });
+  }
+  return points;
 }
 
 async function runNormguard(sim: OllamaSimulator, mix: readonly MixMessage[], options: EconomyOptions, repeats?: false) {
