@@ -92,12 +92,15 @@ describe('prior persona', () => {
     expect(top.map((t) => t.token)).toContain('Imper'); // the enum forbids it; the raw logits do not
     const allowed = top.filter((t) => ['imper', 'perm', 'un'].includes(t.token)).reduce((p, t) => p + Math.exp(t.logprob), 0);
     expect(allowed).toBeLessThan(1);
-    // Content-free probes carry no evidence: the served log-odds are the frame's bias alone.
+    // Content-free probes carry no evidence: the served log-odds are the frame's bias, plus the
+    // small shift that makes contextual calibration imperfect, as it is on a real model.
     const probe = await verdictOf(sdk, s3('N/A', 'N/A', 'N/A'), true);
-    expect(servedLogOdds(probe.choice)).toBeCloseTo(2, 6);
+    expect(servedLogOdds(probe.choice)).toBeCloseTo(2 + DEFAULT_PRIOR.probeShift, 6);
     expect(probe.verdict).toBe('impermissible');
     const s2probe = await verdictOf(sdk, s2('N/A', 'N/A', 'N/A'), true);
-    expect(servedLogOdds(s2probe.choice)).toBeCloseTo(DEFAULT_PRIOR.bias.S2, 6);
+    expect(servedLogOdds(s2probe.choice)).toBeCloseTo(DEFAULT_PRIOR.bias.S2 + DEFAULT_PRIOR.probeShift, 6);
+    const exact = await start({ persona: { kind: 'prior', bias: { S3: 2 }, probeShift: 0 } });
+    expect(servedLogOdds((await verdictOf(exact.sdk, s3('N/A', 'N/A', 'N/A'), true)).choice)).toBeCloseTo(2, 6);
     // Not asked, not sent.
     const plain = await verdictOf(sdk, s3(story.situation, story.intention, story.moral_action));
     expect(plain.choice.logprobs ?? null).toBeNull();

@@ -27,6 +27,17 @@ export interface PriorPersonaOptions {
   spread?: number;
   /** Share of actions that are genuinely ambiguous: evidence near 0, barely leaning to their label. Default 0.1. */
   ambiguous?: number;
+  /**
+   * A frame's lean is not one constant: per action and frame it varies by this standard
+   * deviation (logits, deterministic). Default 0.3. Calibration removes only the average.
+   */
+  frameNoise?: number;
+  /**
+   * Content-free inputs are not perfectly neutral either: their log-odds are shifted by this
+   * much in every frame, so probes misjudge the lean a little (contextual calibration's known
+   * limit). Default 0.3.
+   */
+  probeShift?: number;
 }
 
 export type PersonaSpec = { kind: 'rules' } | ({ kind: 'prior' } & PriorPersonaOptions);
@@ -36,6 +47,8 @@ export const DEFAULT_PRIOR: Required<Omit<PriorPersonaOptions, 'bias'>> & { bias
   evidence: 1.25,
   spread: 0.6,
   ambiguous: 0.1,
+  frameNoise: 0.3,
+  probeShift: 0.3,
 };
 
 export const FRAME_OF_KIND: Record<FrameKind, FrameId> = {
@@ -84,11 +97,14 @@ export function makePersona(spec: PersonaSpec | undefined, judge: Judge): Person
     if (u0 < options.ambiguous) return sign * (-0.3 + 0.8 * u1);
     return sign * options.evidence + options.spread * gaussian(u1, u2);
   };
-  return {
-    kind: 'prior',
-    evidence,
-    logOdds: (frame, action) => (action === undefined ? 0 : evidence(action)) + options.bias[FRAME_OF_KIND[frame]],
+  const logOdds = (frame: FrameKind, action: string | undefined): number => {
+    const id = FRAME_OF_KIND[frame];
+    if (action === undefined) return options.bias[id];
+    if (isContentFree(action)) return options.bias[id] + options.probeShift;
+    const [, , , u3, u4] = uniforms(`${id}\u0000${action.trim()}`);
+    return evidence(action) + options.bias[id] + options.frameNoise * gaussian(u3, u4);
   };
+  return { kind: 'prior', evidence, logOdds };
 }
 
 export function resolvePrior(spec: PriorPersonaOptions): typeof DEFAULT_PRIOR {
@@ -98,24 +114,26 @@ export function resolvePrior(spec: PriorPersonaOptions): typeof DEFAULT_PRIOR {
     evidence: spec.evidence ?? DEFAULT_PRIOR.evidence,
     spread: spec.spread ?? DEFAULT_PRIOR.spread,
     ambiguous: spec.ambiguous ?? DEFAULT_PRIOR.ambiguous,
+    frameNoise: spec.frameNoise ?? DEFAULT_PRIOR.frameNoise,
+    probeShift: spec.probeShift ?? DEFAULT_PRIOR.probeShift,
   };
-  for (const [name, value] of Object.entries({ ...bias, evidence: out.evidence, spread: out.spread, ambiguous: out.ambiguous })) {
+  for (const [name, value] of Object.entries({ ...bias, ...out, bias: 0 })) {
     if (!Number.isFinite(value)) throw new RangeError(`persona option ${name} must be a finite number`);
   }
-  if (out.spread < 0 || out.evidence < 0) throw new RangeError('persona evidence and spread must be non-negative');
+  if (out.spread < 0 || out.evidence < 0 || out.frameNoise < 0) throw new RangeError('persona evidence, spread and frameNoise must be non-negative');
   if (out.ambiguous < 0 || out.ambiguous > 1) throw new RangeError('persona ambiguous share must be between 0 and 1');
   return out;
 }
 
-/** Three deterministic uniforms in [0, 1) per text (FNV-1a, then an LCG). */
-function uniforms(text: string): [number, number, number] {
+/** Five deterministic uniforms in [0, 1) per text (FNV-1a, then an LCG). */
+function uniforms(text: string): [number, number, number, number, number] {
   let state = 2166136261;
   for (const ch of text) state = Math.imul(state ^ ch.codePointAt(0)!, 16777619) >>> 0;
   const next = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-  return [next(), next(), next()];
+  return [next(), next(), next(), next(), next()];
 }
 
 /** Box–Muller: a standard normal from two uniforms. */

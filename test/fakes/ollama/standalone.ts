@@ -10,7 +10,8 @@ import { resolvePrior, type FrameId, type PersonaSpec } from './persona.js';
 const USAGE = `usage: npm run simulator -- [--port 11434] [--slots 4] [--decode-ms 0] [--prefill-ms 0]
                         [--load-ms 0] [--cold] [--no-thinking] [--thinking-tokens 120] [--no-logprobs]
                         [--persona rules|prior] [--bias 2.5] [--bias-s1 0] [--bias-s2 -2.5] [--bias-s3 2.5]
-                        [--bias-s4 0] [--evidence 3.5] [--spread 1.2] [--ambiguous 0.1]
+                        [--bias-s4 0] [--evidence 1.25] [--spread 0.6] [--ambiguous 0.1]
+                        [--frame-noise 0.3] [--probe-shift 0.3]
 
   --persona prior   a model carrying its frames' trained priors: in frame f the log-odds of
                     "impermissible" are evidence + bias[f]; --bias B sets S3 to +B and S2 to -B
@@ -32,7 +33,7 @@ function signedFlag(flags: Record<string, unknown>, name: string): number | unde
 
 function personaOf(flags: Record<string, unknown>): PersonaSpec {
   const kind = flags.persona ?? 'rules';
-  const priorFlags = ['bias', 'bias-s1', 'bias-s2', 'bias-s3', 'bias-s4', 'evidence', 'spread', 'ambiguous'];
+  const priorFlags = ['bias', 'bias-s1', 'bias-s2', 'bias-s3', 'bias-s4', 'evidence', 'spread', 'ambiguous', 'frame-noise', 'probe-shift'];
   if (kind === 'rules') {
     const stray = priorFlags.find((f) => flags[f] !== undefined);
     if (stray) fail(`--${stray} needs --persona prior`);
@@ -51,6 +52,8 @@ function personaOf(flags: Record<string, unknown>): PersonaSpec {
     evidence: numberFlag(flags, 'evidence'),
     spread: numberFlag(flags, 'spread'),
     ambiguous: numberFlag(flags, 'ambiguous'),
+    frameNoise: numberFlag(flags, 'frame-noise'),
+    probeShift: signedFlag(flags, 'probe-shift'),
   };
   try {
     resolvePrior(spec);
@@ -94,6 +97,8 @@ async function main(): Promise<void> {
         evidence: { type: 'string' },
         spread: { type: 'string' },
         ambiguous: { type: 'string' },
+        'frame-noise': { type: 'string' },
+        'probe-shift': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
