@@ -243,6 +243,29 @@ describe('normguard eval on Moral Stories', () => {
   });
 });
 
+describe('normguard eval under a model that carries the frame priors', () => {
+  it('sees the prior in the cross-frame cells: S3 refuses moral actions, S2 validates immoral ones', async () => {
+    // 3 logits of prior against 1.25 of evidence: greedy answers follow the frame, not the action.
+    const biased = await startOllamaSimulator({ labelled: labelledActions(STORIES), persona: { kind: 'prior', bias: { S3: 3, S2: -3 } } });
+    const out = freshDir('prior');
+    try {
+      const run = await evalCli(['--limit', '12', '--method', 'fast', '--out', out], { OLLAMA_HOST: biased.url });
+      expect(run.code).toBe(0);
+      const [fast] = readReport(out).byMethod;
+      const cell = (frame: string) => fast!.frames.find((c) => c.frame === frame)!;
+      // The cells training never had: S3 on moral actions, S2 on immoral ones.
+      expect(fast!.falseRefusalRate).toBeGreaterThan(0.8);
+      expect(fast!.falseValidationRate).toBeGreaterThan(0.8);
+      // The cells training had look fine, which is why an S3-only eval on immoral actions hid the prior.
+      expect(cell('check').flaggedRate.impermissible).toBe(1);
+      expect(cell('evaluate').flaggedRate.permissible).toBe(0);
+      expect(run.stdout).toMatch(/false refusal \(S3, moral\)\s+\d{2,3}\.\d%/);
+    } finally {
+      await biased.close();
+    }
+  });
+});
+
 describe('normguard eval refuses bad input with exit code 2', () => {
   it('a missing file', async () => {
     const run = await evalCli(['--data', '/nonexistent/stories.jsonl'], { OLLAMA_HOST: sim.url });
