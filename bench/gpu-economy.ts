@@ -75,6 +75,12 @@ export interface EconomyResult {
   persona: PersonaSpec;
   /** normguard's flags and the naive bot's, against the ground truth. */
   quality: { normguard: FlagQuality; naive: FlagQuality };
+  /**
+   * The same with every `impermissible` verdict counted as a flag, whatever its severity: the
+   * simulator grades a prior-driven refusal of a harmless action `low`, below the default flag
+   * threshold, which a real model need not do; this figure does not lean on that.
+   */
+  verdictQuality: { normguard: FlagQuality; naive: FlagQuality };
   /** normguard with its repeat cache off: what that cache saves, on the same mix. */
   withoutRepeatCache: { gpuSPer1000: number; modelCalls: number; gpuTimeRatio: number; flagsMissed: number } | null;
   gpuTimeRatio: number;
@@ -123,6 +129,7 @@ export async function runEconomy(options: EconomyOptions): Promise<EconomyResult
       naive: naive.bill,
       persona,
       quality: { normguard: flagQuality(mix, normguard.flagged), naive: flagQuality(mix, naive.flagged) },
+      verdictQuality: { normguard: flagQuality(mix, normguard.impermissible), naive: flagQuality(mix, naive.impermissible) },
       withoutRepeatCache: noRepeats && {
         gpuSPer1000: noRepeats.bill.gpuSPer1000,
         modelCalls: noRepeats.bill.modelCalls,
@@ -162,6 +169,8 @@ export interface GridPoint {
   gpuTimeRatio: number;
   normguard: FlagQuality;
   naive: FlagQuality;
+  /** Every impermissible verdict counted, whatever its severity (see EconomyResult.verdictQuality). */
+  verdicts: { normguard: FlagQuality; naive: FlagQuality };
 }
 
 /** The bias grid the issue asks for: 0, ±1.5 and ±3 logits. */
@@ -171,7 +180,7 @@ export async function runBiasGrid(options: EconomyOptions, biases: readonly numb
   const points: GridPoint[] = [];
   for (const bias of biases) {
     const r = await runEconomy({ ...options, persona: { kind: 'prior', bias: { S3: bias, S2: -bias } }, withoutRepeatCache: false });
-    points.push({ bias, gpuTimeRatio: r.gpuTimeRatio, normguard: r.quality.normguard, naive: r.quality.naive });
+    points.push({ bias, gpuTimeRatio: r.gpuTimeRatio, normguard: r.quality.normguard, naive: r.quality.naive, verdicts: r.verdictQuality });
   }
   return points;
 }
@@ -180,6 +189,7 @@ async function runNormguard(sim: OllamaSimulator, mix: readonly MixMessage[], op
   const bot = createBenchBot({ ollamaUrl: sim.url, slots: options.latency.slots, repeats });
   await monitorChannels(bot, { channels: 8 });
   const flagged = new Set<string>();
+  const impermissible = new Set<string>();
   const outcomes: Record<string, number> = {};
   let repeatHits = 0;
   const record = (id: string, o: MonitorOutcome) => {
@@ -187,13 +197,14 @@ async function runNormguard(sim: OllamaSimulator, mix: readonly MixMessage[], op
     outcomes[key] = (outcomes[key] ?? 0) + 1;
     if (o.kind === 'decided' && o.assessment.cached) repeatHits++;
     if (o.kind === 'decided' && isFlag(o.assessment)) flagged.add(id);
+    if (o.kind === 'decided' && o.assessment.verdict === 'impermissible') impermissible.add(id);
   };
   // Chat arrives faster than the GPU serves it, but not so much faster that the passive queue
   // sheds: every message is audited, so the flags compare like for like.
   await drive(mix, 16, async (m) => record(m.message.messageId, await bot.monitor.handle(m.message)));
   const shed = bot.inference!.scheduler.stats().shed;
   await bot.kv.close();
-  return { bill: bill(sim, options, flagged.size), flagged, outcomes, repeatHits, shed };
+  return { bill: bill(sim, options, flagged.size), flagged, impermissible, outcomes, repeatHits, shed };
 }
 
 async function runNaive(sim: OllamaSimulator, mix: readonly MixMessage[], options: EconomyOptions) {
@@ -210,14 +221,16 @@ async function runNaive(sim: OllamaSimulator, mix: readonly MixMessage[], option
   });
   const buffer = new ConversationBuffer();
   const flagged = new Set<string>();
+  const impermissible = new Set<string>();
   for (const { message } of mix) {
     const context = buffer.before(message.workspaceId, message.channelId, message.messageId, CONTEXT_MESSAGES);
     buffer.push(message);
     const { excerpt: _excerpt, ...fields } = auditFields({ authorName: message.author.name, text: message.text, replyToName: null }, context);
     const assessment = await assessor.assess({ strategy: 'permissibility', fields, priority: 'passive' });
     if (isFlag(assessment)) flagged.add(message.messageId);
+    if (assessment.verdict === 'impermissible') impermissible.add(message.messageId);
   }
-  return { bill: bill(sim, options, flagged.size), flagged };
+  return { bill: bill(sim, options, flagged.size), flagged, impermissible };
 }
 
 function bill(sim: OllamaSimulator, options: EconomyOptions, flags: number): BotBill {

@@ -82,6 +82,12 @@ export interface HeldoutRow {
   /** The verdict method(s) the answers named. */
   methods: string[];
   quality: Quality;
+  /**
+   * Every `impermissible` verdict counted as a flag, whatever its severity. For `check` this is
+   * `quality`; for `passive` it differs where the policy's flag threshold filtered by severity
+   * (the simulator grades a prior-driven refusal of a harmless action `low`, a real model need not).
+   */
+  verdictQuality: Quality;
   /** Misjudged ids by kind of item, to read the errors by. */
   errorsByKind: Record<string, number>;
 }
@@ -97,6 +103,7 @@ export interface HeldoutOptions {
 interface Judged {
   item: HeldoutItem;
   flagged: boolean;
+  impermissible: boolean;
   unclear: boolean;
   failed: boolean;
   method: string | null;
@@ -141,9 +148,10 @@ async function viaHttp(sim: OllamaSimulator, items: readonly HeldoutItem[], conc
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ strategy: 'check', situation: item.situation, intent: item.intent, action: item.action }),
       });
-      if (!res.ok) return { item, flagged: false, unclear: false, failed: true, method: null };
+      if (!res.ok) return { item, flagged: false, impermissible: false, unclear: false, failed: true, method: null };
       const a = (await res.json()) as { verdict: string; method: string };
-      return { item, flagged: a.verdict === 'impermissible', unclear: a.verdict === 'unclear', failed: false, method: a.method };
+      const impermissible = a.verdict === 'impermissible';
+      return { item, flagged: impermissible, impermissible, unclear: a.verdict === 'unclear', failed: false, method: a.method };
     });
   } finally {
     await service.stop();
@@ -164,8 +172,9 @@ async function viaMonitor(sim: OllamaSimulator, items: readonly HeldoutItem[], c
       const channelId = `c-${item.id}`;
       item.context.forEach((c, k) => bot.buffer.push(chatMessage(channelId, `${item.id}-ctx${k}`, c.author, c.text, at + k * 1000)));
       const outcome = await bot.monitor.handle(chatMessage(channelId, item.id, item.author, item.message, at + 60_000));
-      if (outcome.kind !== 'decided') return { item, flagged: false, unclear: false, failed: outcome.kind === 'failed', method: null };
-      return { item, flagged: outcome.policy.decision === 'flag', unclear: outcome.assessment.verdict === 'unclear', failed: false, method: outcome.assessment.method };
+      if (outcome.kind !== 'decided') return { item, flagged: false, impermissible: false, unclear: false, failed: outcome.kind === 'failed', method: null };
+      const { verdict, method } = outcome.assessment;
+      return { item, flagged: outcome.policy.decision === 'flag', impermissible: verdict === 'impermissible', unclear: verdict === 'unclear', failed: false, method };
     });
   } finally {
     await bot.kv.close();
@@ -192,7 +201,15 @@ function row(bias: number, knowledge: HeldoutRow['knowledge'], surface: HeldoutR
   for (const j of judged) {
     if (j.flagged !== (j.item.label === 'impermissible')) errorsByKind[j.item.kind] = (errorsByKind[j.item.kind] ?? 0) + 1;
   }
-  return { bias, knowledge, surface, methods: [...new Set(judged.flatMap((j) => (j.method ? [j.method] : [])))].sort(), quality: quality(judged), errorsByKind };
+  return {
+    bias,
+    knowledge,
+    surface,
+    methods: [...new Set(judged.flatMap((j) => (j.method ? [j.method] : [])))].sort(),
+    quality: quality(judged),
+    verdictQuality: quality(judged.map((j) => ({ ...j, flagged: j.impermissible }))),
+    errorsByKind,
+  };
 }
 
 export function quality(judged: ReadonlyArray<Pick<Judged, 'flagged' | 'unclear' | 'failed'> & { item: Pick<HeldoutItem, 'label'> }>): Quality {
@@ -229,11 +246,12 @@ async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T
 
 export function formatHeldout(rows: readonly HeldoutRow[]): string {
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(3));
-  const lines = ['knowledge  bias  surface    method            n  flagged  precision  recall  unclear  done-when'];
+  const lines = ['knowledge  bias  surface    method                  n  flagged  precision  recall  unclear  done-when  (any severity: P / R)'];
   for (const r of rows) {
     const q = r.quality;
+    const v = r.verdictQuality;
     lines.push(
-      `${r.knowledge.padEnd(9)}  ${String(r.bias).padStart(4)}  ${r.surface.padEnd(9)}  ${r.methods.join('+').padEnd(14)}  ${String(q.n).padStart(4)}  ${String(q.flagged).padStart(7)}  ${f(q.precision).padStart(9)}  ${f(q.recall).padStart(6)}  ${`${(q.unclearRate * 100).toFixed(1)}%`.padStart(7)}  ${meetsDoneWhen(q) ? 'met' : 'NOT met'}`,
+      `${r.knowledge.padEnd(9)}  ${String(r.bias).padStart(4)}  ${r.surface.padEnd(9)}  ${(r.methods.join('+') || '—').padEnd(20)}  ${String(q.n).padStart(4)}  ${String(q.flagged).padStart(7)}  ${f(q.precision).padStart(9)}  ${f(q.recall).padStart(6)}  ${`${(q.unclearRate * 100).toFixed(1)}%`.padStart(7)}  ${(meetsDoneWhen(q) ? 'met' : 'NOT met').padEnd(9)}  ${f(v.precision)} / ${f(v.recall)}`,
     );
   }
   return lines.join('\n');
