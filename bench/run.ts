@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBiasGrid, runEconomy } from './gpu-economy.js';
-import { runHeldout } from './heldout.js';
+import { formatHeldout, runHeldout } from './heldout.js';
 import { runIngest } from './ingest.js';
 import { runInteractive } from './interactive.js';
 import type { LatencyModel } from './load.js';
@@ -19,7 +19,7 @@ import { runSaturation } from './saturation.js';
 import { formatScaleBench, runScaleBench } from './scale.js';
 
 const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slots 4] [--quick] [--json]
-                        [--gpu-time-scale 40] [--seed 1] [--scale]`;
+                        [--gpu-time-scale 40] [--seed 1] [--scale] [--heldout]`;
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
         'gpu-time-scale': { type: 'string' },
         seed: { type: 'string' },
         scale: { type: 'boolean' },
+        heldout: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,6 +67,13 @@ async function main(): Promise<void> {
   // --scale: the scale-out benchmark alone (real worker and gateway processes on Redis; bench/scale.ts).
   if (values.scale) {
     process.stdout.write(`${formatScaleBench(await runScaleBench({ audits: values.quick ? 40 : undefined, ingest: values.quick ? 1_000 : undefined }))}\n`);
+    process.exit(0);
+  }
+  // --heldout: the Done-when measure alone (the held-out chat set; bench/heldout.ts).
+  if (values.heldout) {
+    const rows = await runHeldout();
+    if (values.json === true) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    else process.stdout.write(`${formatHeldout(rows)}\n`);
     process.exit(0);
   }
   const latency: LatencyModel = {
