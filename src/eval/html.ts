@@ -123,6 +123,7 @@ function methodSection(m: MethodReport): string {
 </div>
 <figure><figcaption>Misjudged norms <span>${m.normErrors.length} norm(s) with errors${m.normErrors.length > 15 ? ', top 15 shown' : ''}</span></figcaption>${normErrorsSvg(`norm-errors-${m.method}`, m.normErrors)}</figure>
 ${m.calibration ? calibrationBlock(m.method, m.calibration) : ''}
+${Object.keys(m.fallbacks).length > 0 ? `<p class="fallbacks">Answered by another method: ${Object.entries(m.fallbacks).map(([why, n]) => `${n} × ${esc(why)}`).join('; ')}.</p>` : ''}
 ${errors.length > 0 ? `<p class="errors" data-errors="${m.errors}">Failed items: ${errors.map(([code, n]) => `${esc(code)} ${n}`).join(', ')}. They are in items.jsonl with their error; rerunning with the same <code>--out</code> retries only them.</p>` : ''}
 </section>`;
 }

@@ -49,6 +49,8 @@ export interface MethodReport {
   frames: FrameCell[];
   /** Answered asks that came with a score. */
   scored: number;
+  /** Answered asks another method answered, by that method and the reason given (e.g. no logprobs). */
+  fallbacks: Record<string, number>;
   auroc: number | null;
   reliability: Reliability | null;
   /** At most 60 points, highest threshold first. */
@@ -149,6 +151,7 @@ function methodReport(method: VerdictMethod, input: ReportInput): MethodReport {
     falseValidationRate: s2 ? ratio(s2.confusion.impermissible.permissible, rowTotal(s2.confusion, 'impermissible')) : null,
     frames: cells,
     scored: scored.length,
+    fallbacks: fallbacksOf(answered),
     auroc: auroc(scored),
     reliability: scored.length === 0 ? null : reliability(scored),
     prCurve: thin(prCurve(scored)),
@@ -169,6 +172,16 @@ function frameCell(frame: EvalFrame, answered: readonly AnsweredResult[]): Frame
   const confusion = confusionMatrix(answered);
   const flaggedRate = Object.fromEntries(LABELS.map((l) => [l, ratio(confusion[l].impermissible, rowTotal(confusion, l))])) as Record<Label, number | null>;
   return { frame, id: FRAME_IDS[frame], answered: answered.length, confusion, scores: classScores(confusion), flaggedRate, auroc: auroc(scoredOf(answered)) };
+}
+
+function fallbacksOf(answered: readonly AnsweredResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of answered) {
+    if (r.answeredBy === undefined && r.fallback === undefined) continue;
+    const key = `${r.answeredBy ?? r.method}${r.fallback ? `: ${r.fallback}` : ''}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }
 
 function scoredOf(answered: readonly AnsweredResult[]): Scored[] {

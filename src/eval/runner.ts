@@ -67,6 +67,8 @@ async function runOne({ item, frame, method }: EvalTask, deps: RunnerDeps): Prom
       prediction: a.verdict,
       severity: a.severity,
       score: scoreOf(a),
+      ...(a.method !== method ? { answeredBy: a.method } : {}),
+      ...(fallbackOf(a) ? { fallback: fallbackOf(a) } : {}),
       latencyMs: Math.round(a.latencyMs),
       tokens: { prompt: a.usage.promptTokens, completion: a.usage.completionTokens },
       modelNorm: a.norm,
@@ -93,4 +95,9 @@ async function runOne({ item, frame, method }: EvalTask, deps: RunnerDeps): Prom
 function scoreOf(a: Assessment): number | null {
   const score = (a as Assessment & { score?: unknown }).score;
   return typeof score === 'number' && Number.isFinite(score) && score >= 0 && score <= 1 ? score : null;
+}
+
+function fallbackOf(a: Assessment): string | undefined {
+  const fallback = (a as Assessment & { fallback?: unknown }).fallback;
+  return typeof fallback === 'string' && fallback.length > 0 ? fallback : undefined;
 }

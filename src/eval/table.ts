@@ -45,6 +45,10 @@ export function formatTable(report: EvalReport): string {
     }
   }
   for (const m of report.byMethod) if (m.calibration) out.push('', ...calibrationLines(m.method, m.calibration));
+  for (const m of report.byMethod) {
+    const entries = Object.entries(m.fallbacks);
+    if (entries.length > 0) out.push('', `answered by another method (${m.method}): ${entries.map(([why, n]) => `${n} × ${why}`).join('; ')}`);
+  }
   const errors = report.byMethod.filter((m) => m.errors > 0);
   if (errors.length > 0) {
     out.push('', 'errors:');

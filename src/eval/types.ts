@@ -53,6 +53,9 @@ export const itemResultSchema = z.object({
   score: z.number().min(0).max(1).nullable().default(null),
   latencyMs: z.number().nonnegative(),
   tokens: z.object({ prompt: z.number().int().nonnegative(), completion: z.number().int().nonnegative() }),
+  /** The method that answered when it is not the one asked for (e.g. `contrast` without logprobs), and why. */
+  answeredBy: z.string().optional(),
+  fallback: z.string().optional(),
   /** The norm the model named, to read a misjudgement by. */
   modelNorm: z.string().nullable().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
