@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBiasGrid, runEconomy } from './gpu-economy.js';
+import { formatEvalPersonas, runEvalPersonas } from './eval-personas.js';
 import { formatHeldout, runHeldout } from './heldout.js';
 import { runIngest } from './ingest.js';
 import { runInteractive } from './interactive.js';
@@ -19,7 +20,7 @@ import { runSaturation } from './saturation.js';
 import { formatScaleBench, runScaleBench } from './scale.js';
 
 const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slots 4] [--quick] [--json]
-                        [--gpu-time-scale 40] [--seed 1] [--scale] [--heldout]`;
+                        [--gpu-time-scale 40] [--seed 1] [--scale] [--heldout] [--eval]`;
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         scale: { type: 'boolean' },
         heldout: { type: 'boolean' },
+        eval: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -74,6 +76,12 @@ async function main(): Promise<void> {
     const rows = await runHeldout();
     if (values.json === true) process.stdout.write(`${JSON.stringify(rows)}\n`);
     else process.stdout.write(`${formatHeldout(rows)}\n`);
+    process.exit(0);
+  }
+  // --eval: normguard eval --method all under each persona (bench/eval-personas.ts; docs/evaluation.md).
+  if (values.eval) {
+    const rows = await runEvalPersonas(values.quick ? { stories: 20, heldoutLimit: 40 } : {});
+    process.stdout.write(values.json === true ? `${JSON.stringify(rows)}\n` : `${formatEvalPersonas(rows)}\n`);
     process.exit(0);
   }
   const latency: LatencyModel = {
