@@ -1,7 +1,7 @@
 export { runEval, EVAL_EXIT, EVAL_USAGE, DEFAULT_DATA_PATH, type EvalIo } from './command.js';
 export { parseEvalArgs, type EvalOptions } from './args.js';
 export { buildReport, SET_CAVEATS, type EvalReport, type FrameCell, type MethodReport } from './report.js';
-export { calibrate, thresholdConfigLines, FLAG_THRESHOLDS, type Calibration, type FlagThreshold, type ThresholdPoint } from './calibration.js';
+export { calibrate, scoreThreshold, thresholdConfigLines, FLAG_THRESHOLDS, type Calibration, type FlagThreshold, type ThresholdPoint } from './calibration.js';
 export { agreement, classScores, cohensKappa, confusionMatrix, f1Score, mean, normErrors, percentile, type Agreement, type ClassScores, type Confusion, type NormErrors } from './metrics.js';
 export { histogram, type Histogram } from './histogram.js';
 export { loadDataSet, parseStories, storyItems } from './moral-stories.js';

@@ -1,5 +1,5 @@
 import type { VerdictMethod } from '../assessment/types.js';
-import { calibrate, type Calibration } from './calibration.js';
+import { calibrate, scoreThreshold, type Calibration } from './calibration.js';
 import { histogram, type Histogram } from './histogram.js';
 import { agreement, classScores, confusionMatrix, mean, normErrors, percentile, ratio, type Agreement, type ClassScores, type Confusion, type NormErrors } from './metrics.js';
 import type { ModelIdentity } from './model-identity.js';
@@ -61,6 +61,8 @@ export interface MethodReport {
   tokensPerItem: { prompt: number; completion: number; total: number } | null;
   normErrors: NormErrors[];
   calibration: Calibration | null;
+  /** With --target-precision and a score: the score threshold that reaches it with the most recall. */
+  scoreThreshold: PrPoint | null;
 }
 
 export interface EvalReport {
@@ -165,6 +167,7 @@ function methodReport(method: VerdictMethod, input: ReportInput): MethodReport {
     tokensPerItem: tokensPerItem(answered),
     normErrors: normErrors(answered),
     calibration: targetPrecision === undefined ? null : calibrate(answered, targetPrecision),
+    scoreThreshold: targetPrecision === undefined ? null : scoreThreshold(scored, targetPrecision),
   };
 }
 

@@ -46,6 +46,15 @@ export function formatTable(report: EvalReport): string {
   }
   for (const m of report.byMethod) if (m.calibration) out.push('', ...calibrationLines(m.method, m.calibration));
   for (const m of report.byMethod) {
+    if (m.calibration === null || m.scored === 0) continue;
+    const t = m.scoreThreshold;
+    out.push(
+      t === null
+        ? `score threshold (${m.method}): none reaches a precision of ${m.calibration.targetPrecision} on this set`
+        : `score threshold (${m.method}): flag at score ≥ ${t.threshold.toFixed(3)} for precision ${fixed3(t.precision)}, recall ${fixed3(t.recall)}`,
+    );
+  }
+  for (const m of report.byMethod) {
     const entries = Object.entries(m.fallbacks);
     if (entries.length > 0) out.push('', `answered by another method (${m.method}): ${entries.map(([why, n]) => `${n} × ${why}`).join('; ')}`);
   }

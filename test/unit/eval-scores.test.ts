@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auroc, duration, parseLabelled, prCurve, probeModel, Progress, reliability, thin, type Label, type Scored } from '../../src/eval/index.js';
+import { auroc, duration, parseLabelled, prCurve, probeModel, Progress, reliability, scoreThreshold, thin, type Label, type Scored } from '../../src/eval/index.js';
 import { ManualClock } from '../support/store-backends.js';
 
 const s = (score: number, label: Label): Scored => ({ score, label });
@@ -126,5 +126,14 @@ describe('which model answered', () => {
   it('leaves nulls for a host that does not answer, and never throws', async () => {
     const id = await probeModel(['http://127.0.0.1:9'], 'normguard');
     expect(id).toMatchObject({ digest: null, versions: [null], simulator: false });
+  });
+});
+
+describe('score threshold for a target precision', () => {
+  it('takes the threshold with the most recall among those precise enough', () => {
+    const items = [s(0.95, 'impermissible'), s(0.9, 'impermissible'), s(0.8, 'permissible'), s(0.7, 'impermissible'), s(0.6, 'impermissible'), s(0.3, 'permissible')];
+    expect(scoreThreshold(items, 0.8)).toEqual({ threshold: 0.6, precision: 0.8, recall: 1 });
+    expect(scoreThreshold(items, 0.9)).toEqual({ threshold: 0.9, precision: 1, recall: 0.5 });
+    expect(scoreThreshold([s(0.5, 'permissible'), s(0.4, 'impermissible')], 0.9)).toBeNull();
   });
 });
