@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Assessor } from './assessment/assessor.js';
+import { Calibrator } from './calibration/calibrator.js';
+import { CalibrationStore } from './calibration/store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -49,6 +51,8 @@ export interface Core {
   metrics: Metrics;
   inference: Inference;
   assessor: Assessor;
+  /** The frames' measured lean per model digest, for the calibrated verdict method. */
+  calibration: Calibrator;
   /** Absent for one-shot CLI commands, which keep no state. */
   store: { kv: KvStore; repos: Repositories } | null;
   /** Present whenever the store is. */
@@ -94,7 +98,16 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
         ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
       }) };
   }
+  const calibration = new Calibrator({
+    inference: inference.client,
+    limits: { maxTokens: config.NORMGUARD_MAX_TOKENS, verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS },
+    clock,
+    logger: logger.child({ component: 'calibration' }),
+    store: store ? new CalibrationStore(store.kv, logger) : null,
+    digest: () => inference.modelDigest(),
+  });
   const assessor = new Assessor({
+    calibration,
     inference: inference.client,
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,
@@ -117,9 +130,11 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     metrics,
     inference,
     assessor,
+    calibration,
     store,
     moderation,
     close: async () => {
+      calibration.stop();
       await store?.kv.close();
     },
   };
@@ -173,6 +188,7 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
     http = createHttpServer({
       assessor: core.assessor,
       health: () => core.inference.health(),
+      verdicts: () => verdictStatus(core),
       metrics: core.metrics,
       logger,
       apiToken: config.NORMGUARD_API_TOKEN,
@@ -183,6 +199,9 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
   }
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
   void core.inference.warmUp();
+  // A handful of content-free probes per frame; never blocks start-up (the calibrated method
+  // waits for it, or falls back to the contrast, on first use).
+  if (usesCalibration(config)) core.calibration.start();
   void reportOllama(core);
   let adapters: Awaited<ReturnType<AdapterStarter>> = [];
   try {
@@ -205,6 +224,21 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
       await core.close();
     },
   };
+}
+
+function usesCalibration(config: Config): boolean {
+  return config.NORMGUARD_VERDICT_METHOD === 'calibrated' || config.NORMGUARD_PASSIVE_METHOD === 'calibrated';
+}
+
+/** What `/readyz` says about verdicts: the method, calibration, and whether it fell back. */
+export function verdictStatus(core: Pick<Core, 'config' | 'calibration'>): Record<string, unknown> {
+  const calibration = core.calibration.status();
+  const method = core.config.NORMGUARD_VERDICT_METHOD;
+  const fallback =
+    method === 'calibrated' && calibration.state === 'no-logprobs'
+      ? 'the model returns no logprobs (Ollama 0.12.11 or newer needed, and no proxy that drops them): verdicts use the two-frame contrast'
+      : undefined;
+  return { method, passiveMethod: core.config.NORMGUARD_PASSIVE_METHOD, calibration, ...(fallback ? { fallback } : {}) };
 }
 
 async function reportOllama(core: Core): Promise<void> {

@@ -7,6 +7,7 @@ import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
 import { BadInputError, ConfigError, NormguardError, isModelUnavailable } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { runEval } from '../eval/index.js';
+import { runCalibrate } from '../calibration/command.js';
 import { runDoctor } from './doctor.js';
 import { formatAssessment } from './output.js';
 import { USAGE } from './usage.js';
@@ -79,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (strategy) return runAssess(strategy, rest, config, io);
   if (command === 'doctor') return runDoctor(config, logger, io);
   if (command === 'eval') return runEval(rest, config, io);
+  if (command === 'calibrate') return runCalibrate(rest, config, io);
   if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
   io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);
@@ -107,7 +109,7 @@ async function runAssess(strategy: Strategy, args: string[], config: Config, io:
   }
   const method = values.method === undefined ? undefined : verdictMethodSchema.safeParse(values.method);
   if (method && !method.success) {
-    io.stderr(`normguard: --method must be structured or fast (got "${values.method}")\n`);
+    io.stderr(`normguard: --method must be one of ${verdictMethodSchema.options.join(', ')} (got "${values.method}")\n`);
     return EXIT.badInput;
   }
   // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.

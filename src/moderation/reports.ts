@@ -42,7 +42,7 @@ export async function fileReport(input: ReportInput, deps: ReportDeps): Promise<
   const { excerpt, ...fields } = auditFields({ authorName: input.message.author.name, text: input.message.text, replyToName: input.message.replyTo?.authorName ?? null }, input.context);
   let assessment;
   try {
-    assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'review', method: 'structured' });
+    assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'review' });
   } catch (err) {
     return { ok: false, message: `${describeError(err)} Your report was not filed.` };
   }

@@ -12,5 +12,7 @@ export async function testCore(ollamaUrl: string, env: Record<string, string> = 
     { logger: silentLogger(), withStore: true },
   );
   if (!core.moderation) throw new Error('core without moderation');
+  // Calibrate now, as start-up would: the content-free probes are not part of what tests count.
+  await core.calibration.ensure();
   return core as Core & { moderation: NonNullable<Core['moderation']> };
 }

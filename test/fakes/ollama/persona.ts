@@ -85,8 +85,9 @@ export function makePersona(spec: PersonaSpec | undefined, judge: Judge): Person
     return {
       kind: 'rules',
       evidence: (action) => (judge(action).label === 'impermissible' ? RULES_CONFIDENCE : -RULES_CONFIDENCE),
+      // A content-free action says nothing either way, so even this unbiased model has no lean on it.
       logOdds: (_frame, action) =>
-        action === undefined ? 0 : judge(action).label === 'impermissible' ? RULES_CONFIDENCE : -RULES_CONFIDENCE,
+        action === undefined || isContentFree(action) ? 0 : judge(action).label === 'impermissible' ? RULES_CONFIDENCE : -RULES_CONFIDENCE,
     };
   }
   const options = resolvePrior(spec);
