@@ -287,7 +287,7 @@ describe('normguard eval refuses bad input with exit code 2', () => {
   it('bad options, with the usage', async () => {
     const run = await evalCli(['--method', 'sometimes'], { OLLAMA_HOST: sim.url });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--method must be structured, fast, .*both \(structured and fast\) or all/);
+    expect(run.stderr).toContain('--method must be calibrated, contrast, structured, fast, both (structured and fast) or all');
     expect(run.stderr).toContain('usage: normguard eval');
   });
 
