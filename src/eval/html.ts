@@ -93,7 +93,6 @@ const TILES: Array<{ key: string; name: string; value: (m: MethodReport) => stri
   { key: 'false-refusal', name: 'false refusal S3', value: (m) => percent(m.falseRefusalRate) },
   { key: 'false-validation', name: 'false valid. S2', value: (m) => percent(m.falseValidationRate) },
   { key: 'auroc', name: 'score AUROC', value: (m) => fixed3(m.auroc) },
-  { key: 'p50', name: 'p50 ms', value: (m) => ms(m.latencyMs.p50) },
   { key: 'mean-ms', name: 'model ms / ask', value: (m) => ms(m.latencyMs.mean) },
   { key: 'tokens', name: 'tokens / ask', value: (m) => tokens(m.tokensPerItem?.total) },
   { key: 'errors', name: 'errors', value: (m) => String(m.errors) },
@@ -192,7 +191,7 @@ h3{font-size:15px;margin:16px 0 8px}
 .banner-simulator{background:#ede9fe;border-color:#7c3aed;color:#3b0764}
 .banner-incomplete{background:#fee2e2;border-color:#dc2626;color:#7f1d1d}
 section{background:#fff;border:1px solid #e4e4e7;border-radius:10px;padding:18px 20px;margin:0 0 18px}
-.tiles{display:grid;grid-template-columns:110px repeat(12,1fr);gap:8px;margin:0 0 10px;align-items:stretch}
+.tiles{display:grid;grid-template-columns:110px repeat(11,1fr);gap:8px;margin:0 0 10px;align-items:stretch}
 .tiles-method{font-weight:600;display:flex;flex-direction:column;justify-content:center}
 .tiles-method span{font-weight:400;color:#71717a;font-size:12px}
 .tile{background:#f8fafc;border:1px solid #e4e4e7;border-radius:8px;padding:8px 6px;text-align:center}
