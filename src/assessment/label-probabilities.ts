@@ -47,10 +47,11 @@ export function readVerdictProbabilities(tokens: readonly TokenLogprob[], labels
   return { ok: true, reading };
 }
 
-type Mass = Record<Verdict, number>;
+// Keyed by label text: a caller may pass labels beyond the three verdicts (tests do).
+type Mass = Record<string, number>;
 
-function emptyMass(): Mass {
-  return { permissible: 0, impermissible: 0, unclear: 0 };
+function emptyMass(labels: readonly string[]): Mass {
+  return Object.fromEntries(labels.map((l) => [l, 0]));
 }
 
 /** Which labels a token can continue, given the label text already emitted (`sofar`). */
@@ -66,7 +67,7 @@ function massAt(tokens: readonly TokenLogprob[], index: number, before: string, 
   const alternatives: TokenAlternative[] = token.topLogprobs && token.topLogprobs.length > 0 ? token.topLogprobs : [];
   if (alternatives.length === 0) return 'no alternatives were sent for the verdict token (top_logprobs 0)';
   const chosenRest = token.token.startsWith(before) ? token.token.slice(before.length) : '';
-  const mass = emptyMass();
+  const mass = emptyMass(labels);
   let seen = false;
   for (const alt of alternatives) {
     if (!alt.token.startsWith(before)) continue;
@@ -76,22 +77,22 @@ function massAt(tokens: readonly TokenLogprob[], index: number, before: string, 
     const p = Math.exp(alt.logprob);
     if (alt.token === token.token) seen = true;
     if (fits.length === 1) {
-      mass[fits[0]!] += p;
+      mass[fits[0]!]! += p;
     } else if (rest === chosenRest) {
       // A prefix several labels share, and the model took it: the next token decides among them.
       const deeper = massAt(tokens, index + 1, '', sofar + rest, fits);
       if (typeof deeper === 'string') return deeper;
-      const total = fits.reduce((n, l) => n + deeper[l], 0);
-      for (const l of fits) mass[l] += total > 0 ? (p * deeper[l]) / total : p / fits.length;
+      const total = fits.reduce((n, l) => n + (deeper[l] ?? 0), 0);
+      for (const l of fits) mass[l]! += total > 0 ? (p * (deeper[l] ?? 0)) / total : p / fits.length;
     } else {
-      for (const l of fits) mass[l] += p / fits.length;
+      for (const l of fits) mass[l]! += p / fits.length;
     }
   }
   if (!seen) {
     // The chosen token must be among its own alternatives; without it the list is not trustworthy.
     const chosenFits = consistent(chosenRest, sofar, labels);
     if (chosenFits.length === 0) return 'the chosen verdict token is not an allowed label';
-    if (chosenFits.length === 1) mass[chosenFits[0]!] += Math.exp(token.logprob);
+    if (chosenFits.length === 1) mass[chosenFits[0]!]! += Math.exp(token.logprob);
   }
   // A label missing from the list is at most as likely as the least likely listed alternative.
   const floor = Math.exp(Math.min(...alternatives.map((a) => a.logprob)));
@@ -100,13 +101,10 @@ function massAt(tokens: readonly TokenLogprob[], index: number, before: string, 
 }
 
 function summarise(mass: Mass): LabelReading {
-  const allowed = mass.permissible + mass.impermissible + mass.unclear;
-  const probabilities = {
-    permissible: mass.permissible / allowed,
-    impermissible: mass.impermissible / allowed,
-    unclear: mass.unclear / allowed,
-  };
-  const raw = Math.log(mass.impermissible / mass.permissible);
+  const allowed = Object.values(mass).reduce((a, b) => a + b, 0);
+  const share = (label: Verdict) => (mass[label] ?? 0) / allowed;
+  const probabilities = { permissible: share('permissible'), impermissible: share('impermissible'), unclear: share('unclear') };
+  const raw = Math.log((mass.impermissible ?? 0) / (mass.permissible ?? 0));
   return { probabilities, logOdds: Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, raw)), allowedMass: Math.min(1, allowed) };
 }
 

@@ -71,6 +71,11 @@ export async function startOllamaSimulator(options: SimulatorOptions = {}): Prom
     stats: () => state.scheduler.stats(),
     resetStats: () => state.scheduler.resetStats(),
     setLoaded: (loaded) => state.scheduler.setLoaded(loaded),
+    setDigest: (name, digest) => {
+      const model = state.catalogue.find(name);
+      if (!model) throw new Error(`no model ${name} in the simulator`);
+      model.digest = digest;
+    },
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         // Abort first so queued and hung handlers stop, then drop every socket, idle or not.

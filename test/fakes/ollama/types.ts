@@ -6,6 +6,8 @@ export interface ModelSpec {
   name: string;
   /** As reported by `POST /api/show`; `thinking` decides whether thinking controls are accepted. */
   capabilities?: string[];
+  /** The digest `/api/tags` reports (default: derived from the name). */
+  digest?: string;
 }
 
 export interface LatencyOptions {
@@ -92,5 +94,7 @@ export interface OllamaSimulator {
   stats(): SimulatorStats;
   resetStats(): void;
   setLoaded(loaded: boolean): void;
+  /** As if the model were re-pulled or re-created: `/api/tags` reports a new digest for it. */
+  setDigest(name: string, digest: string): void;
   close(): Promise<void>;
 }
