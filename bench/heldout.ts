@@ -78,6 +78,8 @@ export interface Quality {
 export interface HeldoutRow {
   bias: number;
   knowledge: 'labels' | 'judge';
+  /** False: the simulator behaves like an Ollama before 0.12.11, so normguard falls back to the contrast method. */
+  logprobs: boolean;
   surface: 'check' | 'passive';
   /** The verdict method(s) the answers named. */
   methods: string[];
@@ -95,6 +97,8 @@ export interface HeldoutRow {
 export interface HeldoutOptions {
   biases?: readonly number[];
   knowledge?: ReadonlyArray<'labels' | 'judge'>;
+  /** Also measure, with the labels as knowledge, a simulator that returns no logprobs (the fallback). */
+  withoutLogprobs?: boolean;
   limit?: number;
   /** Asks in flight at once (the default configuration has 4 slots). */
   concurrency?: number;
@@ -111,16 +115,19 @@ interface Judged {
 
 export async function runHeldout(options: HeldoutOptions = {}): Promise<HeldoutRow[]> {
   const items = loadHeldout().slice(0, options.limit);
+  const biases = options.biases ?? HELDOUT_BIASES;
+  const runs: Array<{ knowledge: HeldoutRow['knowledge']; logprobs: boolean }> = (options.knowledge ?? ['labels', 'judge']).map((knowledge) => ({ knowledge, logprobs: true }));
+  if (options.withoutLogprobs) runs.push({ knowledge: 'labels', logprobs: false });
   const rows: HeldoutRow[] = [];
-  for (const knowledge of options.knowledge ?? ['labels', 'judge']) {
-    for (const bias of options.biases ?? HELDOUT_BIASES) {
+  for (const { knowledge, logprobs } of runs) {
+    for (const bias of biases) {
       const labelled = knowledge === 'labels' ? answerKey(items) : undefined;
-      const sim = await startOllamaSimulator({ persona: priorPersona(bias), ...(labelled ? { labelled } : {}) });
+      const sim = await startOllamaSimulator({ persona: priorPersona(bias), logprobs, ...(labelled ? { labelled } : {}) });
       try {
         const check = await viaHttp(sim, items, options.concurrency ?? 4);
-        rows.push(row(bias, knowledge, 'check', check));
+        rows.push(row(bias, knowledge, logprobs, 'check', check));
         const passive = await viaMonitor(sim, items, options.concurrency ?? 4);
-        rows.push(row(bias, knowledge, 'passive', passive));
+        rows.push(row(bias, knowledge, logprobs, 'passive', passive));
       } finally {
         await sim.close();
       }
@@ -196,7 +203,7 @@ function chatMessage(channelId: string, messageId: string, author: string, text:
   };
 }
 
-function row(bias: number, knowledge: HeldoutRow['knowledge'], surface: HeldoutRow['surface'], judged: readonly Judged[]): HeldoutRow {
+function row(bias: number, knowledge: HeldoutRow['knowledge'], logprobs: boolean, surface: HeldoutRow['surface'], judged: readonly Judged[]): HeldoutRow {
   const errorsByKind: Record<string, number> = {};
   for (const j of judged) {
     if (j.flagged !== (j.item.label === 'impermissible')) errorsByKind[j.item.kind] = (errorsByKind[j.item.kind] ?? 0) + 1;
@@ -204,6 +211,7 @@ function row(bias: number, knowledge: HeldoutRow['knowledge'], surface: HeldoutR
   return {
     bias,
     knowledge,
+    logprobs,
     surface,
     methods: [...new Set(judged.flatMap((j) => (j.method ? [j.method] : [])))].sort(),
     quality: quality(judged),
@@ -246,12 +254,12 @@ async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T
 
 export function formatHeldout(rows: readonly HeldoutRow[]): string {
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(3));
-  const lines = ['knowledge  bias  surface    method                  n  flagged  precision  recall  unclear  done-when  (any severity: P / R)'];
+  const lines = ['knowledge       bias  surface    method                  n  flagged  precision  recall  unclear  done-when  (any severity: P / R)'];
   for (const r of rows) {
     const q = r.quality;
     const v = r.verdictQuality;
     lines.push(
-      `${r.knowledge.padEnd(9)}  ${String(r.bias).padStart(4)}  ${r.surface.padEnd(9)}  ${(r.methods.join('+') || '—').padEnd(20)}  ${String(q.n).padStart(4)}  ${String(q.flagged).padStart(7)}  ${f(q.precision).padStart(9)}  ${f(q.recall).padStart(6)}  ${`${(q.unclearRate * 100).toFixed(1)}%`.padStart(7)}  ${(meetsDoneWhen(q) ? 'met' : 'NOT met').padEnd(9)}  ${f(v.precision)} / ${f(v.recall)}`,
+      `${`${r.knowledge}${r.logprobs ? '' : ' (no lp)'}`.padEnd(14)}  ${String(r.bias).padStart(4)}  ${r.surface.padEnd(9)}  ${(r.methods.join('+') || '—').padEnd(20)}  ${String(q.n).padStart(4)}  ${String(q.flagged).padStart(7)}  ${f(q.precision).padStart(9)}  ${f(q.recall).padStart(6)}  ${`${(q.unclearRate * 100).toFixed(1)}%`.padStart(7)}  ${(meetsDoneWhen(q) ? 'met' : 'NOT met').padEnd(9)}  ${f(v.precision)} / ${f(v.recall)}`,
     );
   }
   return lines.join('\n');

@@ -112,7 +112,7 @@ export function machine(): Machine {
 export function headline(parts: Parts): Headline {
   const flags: FlagQuality[] = [parts.economy.quality.normguard, ...parts.grid.map((g) => g.normguard)];
   const ratios = [parts.economy.gpuTimeRatio, ...parts.grid.map((g) => g.gpuTimeRatio)];
-  const held = (surface: HeldoutRow['surface']) => parts.heldout.filter((r) => r.knowledge === 'labels' && r.surface === surface).map((r) => r.quality);
+  const held = (surface: HeldoutRow['surface']) => parts.heldout.filter((r) => r.knowledge === 'labels' && r.logprobs && r.surface === surface).map((r) => r.quality);
   const passive = held('passive');
   const check = held('check');
   return {
@@ -188,7 +188,7 @@ export function table(r: Results): string {
     `  ${'b'.padStart(4)}  ${'GPU ratio'.padStart(9)}  ${'normguard'.padEnd(33)}  naive`,
     ...d.grid.map((g) => `  ${String(g.bias).padStart(4)}  ${g.gpuTimeRatio.toFixed(3).padStart(9)}  ${`${pr(g.normguard)} [${pr(g.verdicts.normguard)}]`.padEnd(33)}  ${pr(g.naive)} [${pr(g.verdicts.naive)}]`),
     `held-out chat set (${d.heldout[0]?.quality.n ?? 0} items), precision / recall / unclear:`,
-    ...d.heldout.map((h) => `  ${(h.knowledge === 'labels' ? 'labels' : 'keyword judge').padEnd(13)}  b=${String(h.bias).padEnd(3)}  ${h.surface.padEnd(7)}  ${(h.methods.join('+') || '—').padEnd(20)}  ${fixed(h.quality.precision)} / ${fixed(h.quality.recall)} / ${(h.quality.unclearRate * 100).toFixed(1)}%`),
+    ...d.heldout.map((h) => `  ${(h.knowledge === 'labels' ? (h.logprobs ? 'labels' : 'labels, no lp') : 'keyword judge').padEnd(13)}  b=${String(h.bias).padEnd(3)}  ${h.surface.padEnd(7)}  ${(h.methods.join('+') || '—').padEnd(20)}  ${fixed(h.quality.precision)} / ${fixed(h.quality.recall)} / ${(h.quality.unclearRate * 100).toFixed(1)}%`),
     `largest prompt: ${econ.normguard.maxPromptTokens} tokens (normguard), ${econ.naive.maxPromptTokens} (naive), of a 4,096-token context`,
     `memory: ${d.memory.messages.toLocaleString('en')} messages over ${d.memory.channels.toLocaleString('en')} channels: RSS ${d.memory.rssMbAfter.toFixed(0)} MB (before any message ${d.memory.baselineRssMb.toFixed(0)} MB), live heap ${(d.memory.samples.at(-1)?.heapUsedMb ?? 0).toFixed(0)} MB, warm slope ${d.memory.warmSlopeMbPer100k.toFixed(2)} MB/100k`,
     `machine: ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.mem_total_gb} GB, node ${r.machine.node}, load ${r.machine.loadavg_at_start.join(' ')} at start; ${r.duration_s} s`,

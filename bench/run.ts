@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   }
   // --heldout: the Done-when measure alone (the held-out chat set; bench/heldout.ts).
   if (values.heldout) {
-    const rows = await runHeldout();
+    const rows = await runHeldout({ withoutLogprobs: true });
     if (values.json === true) process.stdout.write(`${JSON.stringify(rows)}\n`);
     else process.stdout.write(`${formatHeldout(rows)}\n`);
     process.exit(0);
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   say(`bench: bias grid, ${size.grid.toLocaleString('en')} messages through both bots at S3/S2 biases −3, −1.5, 0, 1.5, 3…`);
   const grid = await runBiasGrid({ latency, messages: size.grid, timeScale, seed: seed + 30 });
   say(`bench: held-out chat set through POST /v1/assess check and passive monitoring, biases 0, 1.5, 3…`);
-  const heldout = await runHeldout({ limit: size.heldout });
+  const heldout = await runHeldout({ limit: size.heldout, withoutLogprobs: true });
   say(`bench: memory, ${size.memory.toLocaleString('en')} messages over ${size.memoryChannels.toLocaleString('en')} channels in a child process…`);
   const memory = await runMemory({ messages: size.memory, channels: size.memoryChannels, workspaces: size.memoryWorkspaces, seed: seed + 40 });
 
