@@ -24,7 +24,7 @@ const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slo
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
-  full: { ingest: 200_000, saturationS: 20, commands: 40, economy: 1_000, grid: 400, heldout: undefined, memory: 1_000_000, memoryChannels: 10_000, memoryWorkspaces: 1_000 },
+  full: { ingest: 200_000, saturationS: 20, commands: 40, economy: 1_000, grid: 1_000, heldout: undefined, memory: 1_000_000, memoryChannels: 10_000, memoryWorkspaces: 1_000 },
   quick: { ingest: 20_000, saturationS: 3, commands: 6, economy: 200, grid: 120, heldout: 60, memory: 50_000, memoryChannels: 1_000, memoryWorkspaces: 100 },
 } as const;
 
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const interactive = await runInteractive({ latency, commands: size.commands, seed: seed + 20 });
   say(`bench: GPU economy, ${size.economy.toLocaleString('en')} messages through normguard and the naive bot (latency ÷ ${timeScale})…`);
   const economy = await runEconomy({ latency, messages: size.economy, timeScale, seed: seed + 30 });
-  say(`bench: bias grid, ${size.grid.toLocaleString('en')} messages through both bots at S3/S2 biases −3, −1.5, 0, 1.5, 3…`);
+  say(`bench: bias grid, ${size.grid.toLocaleString('en')} messages (the same mix) through both bots at S3/S2 biases −3, −1.5, 0, 1.5, 3…`);
   const grid = await runBiasGrid({ latency, messages: size.grid, timeScale, seed: seed + 30 });
   say(`bench: held-out chat set through POST /v1/assess check and passive monitoring, biases 0, 1.5, 3…`);
   const heldout = await runHeldout({ limit: size.heldout, withoutLogprobs: true });

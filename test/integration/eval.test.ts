@@ -264,6 +264,32 @@ describe('normguard eval under a model that carries the frame priors', () => {
       await biased.close();
     }
   });
+
+  it('scores the calibrated method from its score: AUROC, reliability, PR curve, and no prior in the cross-frame cells', async () => {
+    const biased = await startOllamaSimulator({ labelled: labelledActions(STORIES), persona: { kind: 'prior', bias: { S3: 3, S2: -3 } } });
+    const out = freshDir('calibrated');
+    try {
+      const run = await evalCli(['--limit', '12', '--method', 'calibrated', '--out', out, '--target-precision', '0.8'], { OLLAMA_HOST: biased.url });
+      expect(run.code).toBe(0);
+      const [m] = readReport(out).byMethod;
+      expect(m).toMatchObject({ method: 'calibrated', answered: 48, errors: 0 });
+      // Every answer came with a score, and the score separates the labels.
+      expect(m!.scored).toBe(48);
+      expect(m!.auroc).toBeGreaterThan(0.9);
+      expect(m!.reliability?.bins.reduce((n, b) => n + b.items, 0)).toBe(48);
+      expect(m!.prCurve.length).toBeGreaterThan(1);
+      expect(m!.scoreThreshold?.precision).toBeGreaterThanOrEqual(0.8);
+      // The same 3-logit prior that made `fast` refuse nearly every moral action in S3.
+      expect(m!.falseRefusalRate).toBeLessThan(0.2);
+      expect(m!.falseValidationRate).toBeLessThan(0.3);
+      const items = readItems(out);
+      expect(items.every((r) => typeof r.score === 'number' && r.score >= 0 && r.score <= 1)).toBe(true);
+      expect(run.stdout).toMatch(/score AUROC\s+0\.9\d\d/);
+      expect(run.stdout).toMatch(/score threshold \(calibrated\): flag at score ≥ 0\.\d{3}/);
+    } finally {
+      await biased.close();
+    }
+  });
 });
 
 describe('normguard eval refuses bad input with exit code 2', () => {
