@@ -65,6 +65,8 @@ export interface CoreOptions {
   clock?: Clock;
   /** Open the store (SQLite or Redis) and use the assessment cache. */
   withStore: boolean;
+  /** One-shot commands: calibrated verdicts wait for the first calibration rather than fall back. */
+  awaitCalibration?: boolean;
 }
 
 export async function createCore(config: Config, options: CoreOptions): Promise<Core> {
@@ -108,6 +110,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   const assessor = new Assessor({
     calibration,
+    awaitCalibration: options.awaitCalibration ?? false,
     inference: inference.client,
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,

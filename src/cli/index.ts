@@ -114,7 +114,7 @@ async function runAssess(strategy: Strategy, args: string[], config: Config, io:
   }
   // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  const core = await createCore(config, { logger, withStore: false });
+  const core = await createCore(config, { logger, withStore: false, awaitCalibration: true });
   try {
     const assessment = await core.assessor.assess({
       strategy,

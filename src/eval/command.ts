@@ -57,10 +57,10 @@ export async function runEval(args: string[], config: Config, io: EvalIo): Promi
     let set: EvalSet;
     if (options.source.kind === 'moral-stories') {
       set = await loadDataSet(dataPath(options.source.dataPath, io.cwd), options.limit);
-      core = await createCore(config, { logger, withStore: false });
+      core = await createCore(config, { logger, withStore: false, awaitCalibration: true });
     } else {
       // Answers must come from the model, not from the assessment cache the service filled.
-      core = await createCore({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger, withStore: true }).catch((err: unknown) => {
+      core = await createCore({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger, withStore: true, awaitCalibration: true }).catch((err: unknown) => {
         throw new NormguardError('BAD_INPUT', `cannot open the store to read the review cases: ${(err as Error).message}`);
       });
       set = await loadCases(core, options.source.workspaceId, options.limit);

@@ -35,7 +35,7 @@ function assessor(sim: OllamaSimulator, method: VerdictMethod, logger: Logger = 
   const inference = createInference(config, { clock: systemClock, logger });
   const limits = { maxTokens: 300, verdictMaxTokens: 120 };
   const calibration = new Calibrator({ inference: inference.client, limits, clock: systemClock, logger });
-  return new Assessor({ inference: inference.client, method, ...limits, calibration, cacheTtlMs: 0, clock: systemClock, logger });
+  return new Assessor({ inference: inference.client, method, ...limits, calibration, awaitCalibration: true, cacheTtlMs: 0, clock: systemClock, logger });
 }
 
 interface Figures {
