@@ -147,8 +147,10 @@ async function viaHttp(sim: OllamaSimulator, items: readonly HeldoutItem[], conc
   const config = parseConfig({ OLLAMA_HOST: sim.url, NORMGUARD_HTTP_PORT: '0', NORMGUARD_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const core = await createCore(config, { logger: silentLogger(), withStore: false });
   const service = await startService(core);
-  const url = `http://127.0.0.1:${service.address?.port}/v1/assess`;
+  const base = `http://127.0.0.1:${service.address?.port}`;
+  const url = `${base}/v1/assess`;
   try {
+    await calibrationSettled(base);
     return await pool(items, concurrency, async (item): Promise<Judged> => {
       const res = await fetch(url, {
         method: 'POST',
@@ -175,6 +177,7 @@ async function viaMonitor(sim: OllamaSimulator, items: readonly HeldoutItem[], c
     channels: Object.fromEntries(items.map((i) => [`c-${i.id}`, { mode: 'flag' as const, unclearToReview: false }])),
   }));
   try {
+    await warmUp(bot);
     return await pool(items, concurrency, async (item): Promise<Judged> => {
       const channelId = `c-${item.id}`;
       item.context.forEach((c, k) => bot.buffer.push(chatMessage(channelId, `${item.id}-ctx${k}`, c.author, c.text, at + k * 1000)));
@@ -186,6 +189,30 @@ async function viaMonitor(sim: OllamaSimulator, items: readonly HeldoutItem[], c
   } finally {
     await bot.kv.close();
   }
+}
+
+/**
+ * The steady state is measured, not the start-up: until the service's first calibration round
+ * ends, verdicts use the contrast method and say so (src/app.ts). /readyz reports the round.
+ */
+async function calibrationSettled(base: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const body = (await fetch(`${base}/readyz`).then((r) => r.json())) as { verdicts?: { calibration?: { state?: string } } };
+    if (body.verdicts?.calibration?.state !== 'pending') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not finish calibrating within 30 s');
+}
+
+/** The bench bot calibrates on first use: one audit until the lean is measured (or found unmeasurable). */
+async function warmUp(bot: ReturnType<typeof createBenchBot>): Promise<void> {
+  const fields = { situation: 'ann is posting in a community chat channel.', intention: 'ann wants to take part in the conversation.', action: 'ann writes: good morning everyone' };
+  for (let i = 0; i < 300; i++) {
+    const a = await bot.assessor.assess({ strategy: 'permissibility', fields, priority: 'passive', cache: false });
+    if (!/still being measured/.test(a.fallback ?? '')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the bench bot did not finish calibrating within 30 s');
 }
 
 function chatMessage(channelId: string, messageId: string, author: string, text: string, createdAt: number): IncomingMessage {
