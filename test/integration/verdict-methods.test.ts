@@ -155,7 +155,7 @@ describe('calibrated method, edges', () => {
     for (const method of ['fast', 'calibrated', 'structured'] as const) {
       const as = assessor(sim, method);
       const before = sim.requestsTo('/v1/chat/completions').length;
-      const advice = await as.assess({ strategy: 'guidance', fields: { situation: STORIES[0]!.situation, intention: STORIES[0]!.intention }, priority: 'interactive' });
+      const advice = await as.assess({ strategy: 'guidance', fields: { situation: STORIES[0]!.situation, intent: STORIES[0]!.intention }, priority: 'interactive' });
       expect(advice).toMatchObject({ method: 'prose', score: null, verdict: 'unclear' });
       expect(advice.text).toMatch(/^Recommended Ethical Approach:/);
       const why = await as.assess({ strategy: 'norm-rationale', fields: { situation: STORIES[0]!.situation, norm: STORIES[0]!.norm }, priority: 'interactive' });
