@@ -169,8 +169,9 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
   const { config, logger } = core;
   let http: Server | null = null;
   let address: AddressInfo | null = null;
+  let httpApp: Awaited<ReturnType<typeof createHttpServer>> | null = null;
   if (config.NORMGUARD_HTTP_ENABLED) {
-    http = createHttpServer({
+    httpApp = await createHttpServer({
       assessor: core.assessor,
       health: () => core.inference.health(),
       metrics: core.metrics,
@@ -178,7 +179,8 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
       apiToken: config.NORMGUARD_API_TOKEN,
       stats: core.store && core.moderation ? { cases: core.store.repos.cases, activity: core.moderation.activity, clock: core.clock } : undefined,
     });
-    address = await listen(http, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
+    address = await listen(httpApp, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
+    http = httpApp.server;
     logger.info({ host: address.address, port: address.port }, 'HTTP API listening');
   }
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
@@ -188,7 +190,7 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
   try {
     adapters = (await startAdapters?.(core)) ?? [];
   } catch (err) {
-    if (http) http.close();
+    await httpApp?.close();
     throw err;
   }
   return {
@@ -197,10 +199,8 @@ export async function startService(core: Core, startAdapters?: AdapterStarter): 
     adapters: adapters.map((a) => a.name),
     stop: async () => {
       await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.warn({ err, adapter: a.name }, 'adapter did not stop cleanly'))));
-      if (http) {
-        const server = http;
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+      if (httpApp) {
+        await httpApp.close();
       }
       await core.close();
     },
