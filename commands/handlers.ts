@@ -21,8 +21,8 @@ import { splitSections } from './sections.js';
 export interface CommandDeps {
   assessor: Assessor;
   /** For `/ethics forget`: the case service and the in-memory conversation buffer. */
-  caseService?: CaseService;
-  buffer?: ConversationBuffer;
+  caseService: CaseService;
+  buffer: ConversationBuffer;
   settings: SettingsRepository;
   cases: CaseRepository;
   activity: ActivityLog;
@@ -186,10 +186,9 @@ export async function runForget(input: Record<string, unknown>, ctx: CommandCont
   if (!allowed.ok) return errorReply(allowed.message);
   const parsed = parseOptions(FORGET_OPTIONS, input);
   if (!parsed.ok) return errorReply(problemsText(parsed.problems));
-  if (!deps.caseService) return errorReply('Forgetting needs the store, which this process does not have.');
   const userId = String(parsed.value.user);
   const { cases } = await deps.caseService.forget(ctx.workspaceId, userId, ctx.actor.id);
-  const messages = deps.buffer?.forgetAuthor(ctx.workspaceId, userId) ?? 0;
+  const messages = deps.buffer.forgetAuthor(ctx.workspaceId, userId);
   return {
     kind: 'notice',
     text: `Done: normguard removed <@${userId}>’s stored text from ${cases} case${cases === 1 ? '' : 's'} and ${messages} recent message${messages === 1 ? '' : 's'} in memory. Verdicts and decisions remain for the statistics. Cached model answers expire on their own (NORMGUARD_CACHE_TTL_MS).`,

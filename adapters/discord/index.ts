@@ -13,8 +13,9 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import { fileReport } from '../../src/moderation/reports.js';
-import type { Core } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { describeError } from '../../src/errors.js';
+import { commandDeps } from '../../commands/deps.js';
 import type { Logger } from '../../src/logger.js';
 import { CHECK_MESSAGE_ACTION, REPORT_MESSAGE_ACTION } from '../../commands/ethics.js';
 import { parseCaseCustomId } from '../../commands/case-card.js';
@@ -48,9 +49,8 @@ const REPORT_MODAL = 'ng:report:';
 
 export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 
-export async function startDiscordAdapter(core: Core, options: DiscordAdapterOptions): Promise<DiscordAdapter> {
-  const moderation = core.moderation;
-  if (!moderation || !core.store) throw new Error('the Discord adapter needs the store');
+export async function startDiscordAdapter(core: App, options: DiscordAdapterOptions): Promise<DiscordAdapter> {
+  const { moderation } = core;
   const logger = core.logger.child({ adapter: 'discord' });
   const client = new Client({
     intents: DISCORD_INTENTS,
@@ -58,6 +58,7 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
   const store = core.store;
+  const deps = commandDeps(core);
   const review = new DiscordReview({ client, cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
   // Scale-out: outcomes whose gateway died before rendering them are rendered here (REST reaches any guild).
   moderation.passive.adopt?.('discord', async (message, outcome) => {
@@ -79,7 +80,7 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
 
   async function onMessage(message: Message): Promise<void> {
     if (!message.inGuild()) return;
-    const { buffer, passive } = moderation!;
+    const { buffer, passive } = moderation;
     // After a restart the buffer is empty: read the channel's recent history once so the first
     // audit has its conversation too.
     if (!buffer.has(message.guildId, message.channelId) && !message.author.bot) {
@@ -100,8 +101,8 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
       if (interaction.isRepliable()) await interaction.reply({ content: 'normguard works inside a server.', flags: MessageFlags.Ephemeral });
       return;
     }
-    if (interaction.isChatInputCommand()) return onChatInput(interaction, moderation!.commands);
-    if (interaction.isMessageContextMenuCommand() && interaction.commandName === CHECK_MESSAGE_ACTION.name) return onCheckMessage(interaction, moderation!.commands);
+    if (interaction.isChatInputCommand()) return onChatInput(interaction, deps);
+    if (interaction.isMessageContextMenuCommand() && interaction.commandName === CHECK_MESSAGE_ACTION.name) return onCheckMessage(interaction, deps);
     if (interaction.isMessageContextMenuCommand() && interaction.commandName === REPORT_MESSAGE_ACTION.name) return askReportNote(interaction);
     if (interaction.isModalSubmit() && interaction.customId.startsWith(REPORT_MODAL)) return onReport(interaction);
     if (interaction.isButton()) return review.onButton(interaction);
@@ -136,7 +137,7 @@ export async function startDiscordAdapter(core: Core, options: DiscordAdapterOpt
         reporterId: interaction.user.id,
         note: interaction.fields.getTextInputValue('note') || null,
       },
-      { assessor: core.assessor, settings: store.repos.settings, activity: moderation!.activity, cases: moderation!.cases },
+      { assessor: core.assessor, settings: store.repos.settings, activity: moderation.activity, cases: moderation.cases },
     );
     if (!result.ok) return void (await interaction.editReply({ content: result.message }));
     await review.postCard(result.case);

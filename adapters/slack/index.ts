@@ -4,7 +4,8 @@ import { applyConfigChange, describeSettings, rateLimited, runAssess, runCase, r
 import { fileReport } from '../../src/moderation/reports.js';
 import { INLINE_SYNTAX, parseInline } from '../../commands/inline.js';
 import type { Reply } from '../../commands/replies.js';
-import type { Core } from '../../src/app.js';
+import { commandDeps } from '../../commands/deps.js';
+import type { App as NormguardApp } from '../../src/app.js';
 import type { Logger } from '../../src/logger.js';
 import type { BufferedMessage } from '../../src/moderation/conversation-buffer.js';
 import type { IncomingMessage } from '../../src/moderation/message.js';
@@ -47,10 +48,8 @@ export const CHECK_MESSAGE_CALLBACK = 'check_message';
 export const REPORT_MESSAGE_CALLBACK = 'report_message';
 const EVENT_DEDUPE_MS = 60 * 60_000;
 
-export async function startSlackAdapter(core: Core, options: SlackAdapterOptions): Promise<SlackAdapter> {
-  const moderation = core.moderation;
-  const store = core.store;
-  if (!moderation || !store) throw new Error('the Slack adapter needs the store');
+export async function startSlackAdapter(core: NormguardApp, options: SlackAdapterOptions): Promise<SlackAdapter> {
+  const { moderation, store } = core;
   const logger = core.logger.child({ adapter: 'slack' });
   const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: options.retries ?? 2, maxRetryTime: 30_000 } };
   const boltLogger = toBoltLogger(logger);
@@ -69,7 +68,7 @@ export async function startSlackAdapter(core: Core, options: SlackAdapterOptions
   const actors = new SlackActors(client, () => core.clock.now());
   const adminClient = options.adminUserToken ? new webApi.WebClient(options.adminUserToken, { ...clientOptions, logger: boltLogger }) : null;
   const review = new SlackReview({ client, adminClient, cases: moderation.cases, settings: store.repos.settings, actors, kv: store.kv, logger });
-  const deps = moderation.commands;
+  const deps = commandDeps(core);
   // Scale-out: outcomes whose gateway died before rendering them are rendered here. The event's
   // thread is not in the neutral message, so a coach note answers in the message's own thread.
   moderation.passive.adopt?.('slack', async (message, outcome) => {

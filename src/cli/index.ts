@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createCore, type AdapterStarter } from '../app.js';
+import { createApp, createEngine } from '../app.js';
+import type { AdapterStarter } from '../service.js';
 import { checkRoleConfig, ROLES, startRole, type Role } from '../scale/index.js';
 import type { Strategy } from '../assessment/types.js';
 import { verdictMethodSchema } from '../assessment/types.js';
@@ -112,7 +113,7 @@ async function runAssess(strategy: Strategy, args: string[], config: Config, io:
   }
   // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  const core = await createCore(config, { logger, withStore: false });
+  const core = createEngine(config, { logger });
   try {
     const assessment = await core.assessor.assess({
       strategy,
@@ -172,7 +173,7 @@ async function runStart(args: string[], given: Config, logger: Logger, io: CliIo
   const config: Config = shards !== null ? { ...given, DISCORD_TOKEN: undefined } : shardChild ? withoutSlackAndHttp(given) : given;
   let core;
   try {
-    core = await createCore(config, { logger, withStore: true });
+    core = await createApp(config, { logger });
   } catch (err) {
     if (err instanceof NormguardError) {
       io.stderr(`normguard: cannot start: ${err.message}\n`);

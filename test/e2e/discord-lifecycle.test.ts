@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const json = (x: unknown) => JSON.stringify(x ?? null);
-const stored = (id: string) => w.core.store!.repos.cases.get(id);
+const stored = (id: string) => w.core.store.repos.cases.get(id);
 
 async function monitorGeneral() {
   await w.configure((s) => ({ ...s, channels: { [channels.general]: { mode: 'flag', unclearToReview: false } }, reviewChannelId: channels.mods }));
@@ -193,9 +193,9 @@ describe('Discord case lifecycle', () => {
     await w.discord.waitForInteractionReply(click.id);
     const sub = await w.discord.submitModal({ channelId: dmChannel, userId: users.alice, customId: `ng:appeal-text:${second.caseId}`, fields: { text: 'late' } });
     await w.discord.waitForInteractionReply(sub.id, { final: true });
-    const expired = await w.core.moderation!.cases.expiredAppeals(guildId, Date.now() + 10);
+    const expired = await w.core.moderation.cases.expiredAppeals(guildId, Date.now() + 10);
     expect(expired.map((c) => c.id)).toEqual([second.caseId]);
-    const result = await w.core.moderation!.cases.apply(second.caseId, { type: 'appeal-expire' });
+    const result = await w.core.moderation.cases.apply(second.caseId, { type: 'appeal-expire' });
     expect(result.ok).toBe(true);
     if (result.ok) await w.adapter.review.runEffects(result.case, result.effects, null);
     expect(w.discord.dms(users.alice).at(-1)?.embeds[0].title).toBe('Your appeal timed out');
@@ -236,7 +236,7 @@ describe('Discord case lifecycle', () => {
   it('a burst of 50 flags in a minute becomes one digest card; moderators can open a case and pause the channel', async () => {
     await w.configure((s) => ({ ...s, channels: { [channels.general]: { mode: 'flag', unclearToReview: false } }, reviewChannelId: channels.mods, cooldowns: { authorMs: 1, channelMs: 1 }, flood: { maxCases: 5, windowMs: 60_000 } }));
     for (let i = 0; i < 50; i++) await w.discord.postMessage({ channelId: channels.general, authorId: i % 2 ? users.alice : users.bob, content: `${INSULT} #${i}` });
-    await settle(async () => (await w.core.moderation!.cases.listByWorkspace(guildId, { limit: 100 })).length === 50, '50 cases');
+    await settle(async () => (await w.core.moderation.cases.listByWorkspace(guildId, { limit: 100 })).length === 50, '50 cases');
     const cards = () => w.discord.channelMessages(channels.mods);
     await settle(() => cards().filter((m) => (m.embeds[0]?.title ?? '').startsWith('⚠️ Flood')).length === 1 && json(cards()).includes('45 in this window'), 'the digest');
     expect(cards().filter((m) => (m.embeds[0]?.title ?? '').includes('Case c_'))).toHaveLength(5);
@@ -250,7 +250,7 @@ describe('Discord case lifecycle', () => {
     const pause = digest.components[1].components[0];
     const paused = await w.discord.clickButton({ channelId: channels.mods, messageId: digest.id, userId: users.mod, customId: pause.custom_id, permissions: MOD });
     expect((await w.discord.waitForInteractionReply(paused.id)).content).toMatch(/Monitoring paused in <#\d+>/);
-    expect((await w.core.store!.repos.settings.get(guildId)).channels[channels.general]).toBeUndefined();
+    expect((await w.core.store.repos.settings.get(guildId)).channels[channels.general]).toBeUndefined();
   });
 
   it('/ethics config sets the lifecycle: author notices, appeal window, flood rate, blocked reporters', async () => {
@@ -265,7 +265,7 @@ describe('Discord case lifecycle', () => {
     expect(reply).toContain('Author notices: off; appeals time out after 3 days');
     expect(reply).toContain('Flood digest beyond 20 cases');
     expect(reply).toContain(`Blocked reporters: <@${users.bob}>`);
-    const s = await w.core.store!.repos.settings.get(guildId);
+    const s = await w.core.store.repos.settings.get(guildId);
     expect(s).toMatchObject({ notifyAuthors: false, appealTtlMs: 3 * 24 * 3_600_000, flood: { maxCases: 20 }, blockedReporterIds: [users.bob] });
     // With notices off, an upheld case tells the author nothing.
     const { card, caseId } = await flagOne();

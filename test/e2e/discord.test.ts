@@ -109,7 +109,7 @@ describe('Discord: /ethics subcommands', () => {
     );
     expect(reply.content).toContain(`<#${channels.general}> coach`);
     expect(reply.content).toContain(`Review channel: <#${channels.mods}>`);
-    const s = await w.core.store!.repos.settings.get(guildId);
+    const s = await w.core.store.repos.settings.get(guildId);
     expect(s).toMatchObject({ channels: { [channels.general]: { mode: 'coach' } }, reviewChannelId: channels.mods, moderatorRoleIds: [roles.moderator], thresholds: { flag: 'high' } });
   });
 
@@ -172,7 +172,7 @@ describe('Discord: passive monitoring and review threads', () => {
     expect(thread?.parentId).toBe(channels.mods);
     await w.discord.waitForRest('POST', `/channels/${thread!.id}/messages`);
     expect(w.discord.channelMessages(thread!.id)[0]?.content).toMatch(/^\*\*What the model said\*\*/);
-    expect((await w.core.store!.repos.cases.get(caseId))?.card).toMatchObject({ channelId: channels.mods, messageId: card.id, threadId: thread!.id });
+    expect((await w.core.store.repos.cases.get(caseId))?.card).toMatchObject({ channelId: channels.mods, messageId: card.id, threadId: thread!.id });
   });
 
   it('coach mode replies to the message; shadow mode posts nothing', async () => {
@@ -187,7 +187,7 @@ describe('Discord: passive monitoring and review threads', () => {
     await w.discord.postMessage({ channelId: channels.general, authorId: users.bob, content: `${INSULT} and again` });
     await new Promise((r) => setTimeout(r, 300));
     expect(w.discord.restTo('POST', /\/channels\/\d+\/messages$/)).toHaveLength(1);
-    expect((await w.core.moderation!.activity.counters(guildId, 0)).shadowFlag).toBe(1);
+    expect((await w.core.moderation.activity.counters(guildId, 0)).shadowFlag).toBe(1);
   });
 
   it('bot and webhook messages are ignored', async () => {
@@ -202,8 +202,8 @@ describe('Discord: passive monitoring and review threads', () => {
     await monitorGeneral();
     w.sim.inject('http500');
     await w.discord.postMessage({ channelId: channels.general, authorId: users.alice, content: INSULT });
-    for (let i = 0; i < 50 && (await w.core.moderation!.activity.counters(guildId, 0)).failed === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect((await w.core.moderation!.activity.counters(guildId, 0)).failed).toBe(1);
+    for (let i = 0; i < 50 && (await w.core.moderation.activity.counters(guildId, 0)).failed === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await w.core.moderation.activity.counters(guildId, 0)).failed).toBe(1);
     expect(w.discord.channelMessages(channels.mods)).toHaveLength(0);
   });
 
@@ -213,7 +213,7 @@ describe('Discord: passive monitoring and review threads', () => {
     const reply = await w.discord.waitForInteractionReply(id);
     expect(reply.content).toBe('Only moderators can act on review cases.');
     expect(reply.flags & 64).toBe(64);
-    expect((await w.core.store!.repos.cases.get(caseId))?.status).toBe('open');
+    expect((await w.core.store.repos.cases.get(caseId))?.status).toBe('open');
   });
 
   it('the configured moderator role may act without Manage Messages', async () => {
@@ -221,7 +221,7 @@ describe('Discord: passive monitoring and review threads', () => {
     await w.configure((s) => ({ ...s, moderatorRoleIds: [roles.moderator] }));
     const { id } = await click(`ng:uphold:${caseId}`, card.id, users.mod, 0n);
     await w.discord.waitForInteractionReply(id);
-    expect((await w.core.store!.repos.cases.get(caseId))?.status).toBe('upheld');
+    expect((await w.core.store.repos.cases.get(caseId))?.status).toBe('upheld');
   });
 
   it('uphold updates the card in place: outcome, who, buttons replaced', async () => {
@@ -235,7 +235,7 @@ describe('Discord: passive monitoring and review threads', () => {
     expect(labels).not.toContain('Uphold');
     expect(labels).not.toContain('Dismiss');
     expect(labels).toContain('Why this norm?');
-    const stored = await w.core.store!.repos.cases.get(caseId);
+    const stored = await w.core.store.repos.cases.get(caseId);
     expect(stored?.history.find((h) => h.action === 'upheld')).toMatchObject({ actor: users.mod });
   });
 
@@ -248,7 +248,7 @@ describe('Discord: passive monitoring and review threads', () => {
     ]);
     const replies = await Promise.all(clicks.map((c) => w.discord.waitForInteractionReply(c.id)));
     expect(replies.filter((r) => /already upheld/.test(r.content ?? ''))).toHaveLength(2);
-    const stored = await w.core.store!.repos.cases.get(caseId);
+    const stored = await w.core.store.repos.cases.get(caseId);
     expect(stored?.history.filter((h) => h.action === 'upheld')).toHaveLength(1);
   });
 
@@ -261,7 +261,7 @@ describe('Discord: passive monitoring and review threads', () => {
     const reply = await w.discord.waitForInteractionReply(submit.id);
     expect(json(reply.embeds)).toContain('**Dismissed** by');
     expect(json(reply.embeds)).toContain('Friendly banter between old friends');
-    expect((await w.core.store!.repos.cases.get(caseId))?.history.at(-1)).toMatchObject({ action: 'dismissed', reason: 'Friendly banter between old friends' });
+    expect((await w.core.store.repos.cases.get(caseId))?.history.at(-1)).toMatchObject({ action: 'dismissed', reason: 'Friendly banter between old friends' });
   });
 
   it('why this norm runs S4 and posts the rationale in the case thread', async () => {
@@ -275,7 +275,7 @@ describe('Discord: passive monitoring and review threads', () => {
     expect(w.discord.channelMessages(thread!.id).at(-1)?.content).toMatch(/^\*\*Why “.*” matters \(asked by <@\d+>\)\*\*/);
     const s4 = w.sim.requestsTo('/v1/chat/completions').some((r) => (r.body as { messages: Array<{ content: string }> }).messages[0]?.content.startsWith('Based on fundamental ethics'));
     expect(s4).toBe(true);
-    expect((await w.core.store!.repos.cases.get(caseId))?.history.at(-1)).toMatchObject({ action: 'rationale', actor: users.mod });
+    expect((await w.core.store.repos.cases.get(caseId))?.history.at(-1)).toMatchObject({ action: 'rationale', actor: users.mod });
   });
 
   it('a card still works after the bot restarts', async () => {
@@ -284,7 +284,7 @@ describe('Discord: passive monitoring and review threads', () => {
     const { id } = await click(`ng:uphold:${caseId}`, card.id, users.mod, MOD_PERMS);
     const reply = await w.discord.waitForInteractionReply(id);
     expect(json(reply.embeds)).toContain('**Upheld**');
-    expect((await w.core.store!.repos.cases.get(caseId))?.status).toBe('upheld');
+    expect((await w.core.store.repos.cases.get(caseId))?.status).toBe('upheld');
   });
 
   it('a button for a case that no longer exists gets a clear message', async () => {

@@ -152,7 +152,7 @@ describe('Slack: /ethics commands', () => {
       },
     });
     await w.slack.waitForCall('chat.postEphemeral');
-    const s = await w.core.store!.repos.settings.get(teamId);
+    const s = await w.core.store.repos.settings.get(teamId);
     expect(s.channels).toEqual({ [channels.general.id]: { mode: 'coach', unclearToReview: false }, [channels.random.id]: { mode: 'coach', unclearToReview: false } });
     expect(s).toMatchObject({ reviewChannelId: channels.mods.id, moderatorUserIds: [users.bob.id], moderatorRoleIds: ['S_MODS'], thresholds: { flag: 'high', coachFlag: 'high' } });
     expect(textOf(w.slack.ephemerals(channels.general.id, users.admin.id)[0]?.blocks)).toMatch(/<#C_GENERAL> coach/);
@@ -246,7 +246,7 @@ describe('Slack: passive monitoring and review threads', () => {
     await monitorGeneral();
     w.sim.inject('http500');
     await userSays(INSULT);
-    await w.slack.waitFor(async () => (await w.core.moderation!.activity.counters(teamId, 0)).failed === 1, { what: 'the failure counter' });
+    await w.slack.waitFor(async () => (await w.core.moderation.activity.counters(teamId, 0)).failed === 1, { what: 'the failure counter' });
     expect(w.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -256,7 +256,7 @@ describe('Slack: passive monitoring and review threads', () => {
     await w.slack.waitForCall('chat.postEphemeral');
     expect(w.slack.ephemerals(channels.mods.id, users.alice.id)[0]?.text).toMatch(/Only moderators/);
     expect(w.slack.callsTo('chat.update')).toHaveLength(0);
-    expect((await w.core.store!.repos.cases.get(caseId))?.status).toBe('open');
+    expect((await w.core.store.repos.cases.get(caseId))?.status).toBe('open');
   });
 
   it('uphold updates the card in place with who; a second click changes nothing', async () => {
@@ -269,7 +269,7 @@ describe('Slack: passive monitoring and review threads', () => {
     await press(`ng:uphold:${caseId}`, users.admin.id, card.ts);
     await w.slack.waitForCall('chat.postEphemeral');
     expect(w.slack.ephemerals(channels.mods.id, users.admin.id)[0]?.text).toMatch(/already upheld by <@U_MOD>/);
-    const stored = await w.core.store!.repos.cases.get(caseId);
+    const stored = await w.core.store.repos.cases.get(caseId);
     expect(stored?.history.filter((h) => h.action === 'upheld')).toHaveLength(1);
   });
 
@@ -278,7 +278,7 @@ describe('Slack: passive monitoring and review threads', () => {
     await Promise.all([press(`ng:uphold:${caseId}`, users.mod.id, card.ts), press(`ng:uphold:${caseId}`, users.admin.id, card.ts)]);
     await w.slack.waitForCall('chat.postEphemeral');
     await w.slack.waitForCall('chat.update');
-    const stored = await w.core.store!.repos.cases.get(caseId);
+    const stored = await w.core.store.repos.cases.get(caseId);
     expect(stored?.history.filter((h) => h.action === 'upheld')).toHaveLength(1);
     expect(w.slack.callsTo('chat.update')).toHaveLength(1);
   });
@@ -294,7 +294,7 @@ describe('Slack: passive monitoring and review threads', () => {
     const updated = w.slack.messages(channels.mods.id).find((m) => m.ts === card.ts)!;
     expect(textOf(updated.blocks)).toMatch(/\*Dismissed\* by <@U_MOD>/);
     expect(textOf(updated.blocks)).toContain('Friendly banter &lt;!channel&gt;');
-    expect((await w.core.store!.repos.cases.get(caseId))?.history.at(-1)).toMatchObject({ action: 'dismissed', actor: users.mod.id, reason: 'Friendly banter <!channel>' });
+    expect((await w.core.store.repos.cases.get(caseId))?.history.at(-1)).toMatchObject({ action: 'dismissed', actor: users.mod.id, reason: 'Friendly banter <!channel>' });
   });
 
   it('why this norm posts the S4 rationale in the thread', async () => {
@@ -310,7 +310,7 @@ describe('Slack: passive monitoring and review threads', () => {
     await w.restart();
     await press(`ng:uphold:${caseId}`, users.mod.id, card.ts);
     await w.slack.waitForCall('chat.update');
-    expect((await w.core.store!.repos.cases.get(caseId))?.status).toBe('upheld');
+    expect((await w.core.store.repos.cases.get(caseId))?.status).toBe('upheld');
   });
 
   it('a click on a case that no longer exists gets a clear message', async () => {

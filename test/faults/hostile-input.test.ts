@@ -15,7 +15,7 @@ import { parseInline } from '../../commands/inline.js';
 import { authorNotice, caseTimeline } from '../../commands/notices.js';
 import type { Reply } from '../../commands/replies.js';
 import { splitSections } from '../../commands/sections.js';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { parseVerdict } from '../../src/assessment/index.js';
 import type { Strategy } from '../../src/assessment/types.js';
 import { BadInputError } from '../../src/errors.js';
@@ -27,6 +27,7 @@ import { checkMessageContent } from '../fakes/slack/block-kit.js';
 import { testConfig } from '../support/config.js';
 import { CONTROL_TOKEN, FORBIDDEN_IN_OUTPUT } from '../fixtures/arbitraries.js';
 import { FLAGGED } from './support/cases.js';
+import { commandDeps } from '../../commands/deps.js';
 import { chatMessage, FAULT_ENV, monitorChannel } from './support/harness.js';
 import { discordPings, slackPings } from './support/pings.js';
 import { FaultRecorder } from './support/results.js';
@@ -70,13 +71,13 @@ const OURS = ['alice', 'U_ALICE', 'U_MOD', 'U_BOB'];
 const HOSTILE_IDS = /EVIL|123456789012345678|<!(?:channel|here|everyone)|<!subteam/;
 
 let sim: OllamaSimulator;
-let core: Core & { moderation: NonNullable<Core['moderation']> };
+let core: App;
 let tried = 0;
 
 beforeAll(async () => {
   sim = await startOllamaSimulator();
   const config = testConfig({ ...FAULT_ENV, OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-hostile-')), NORMGUARD_INTERACTIVE_DEADLINE_MS: '5000', NORMGUARD_COLD_START_TIMEOUT_MS: '5000', NORMGUARD_PASSIVE_DEADLINE_MS: '5000' });
-  core = (await createCore(config, { logger: silentLogger(), withStore: true })) as typeof core;
+  core = await createApp(config, { logger: silentLogger() });
 });
 afterAll(async () => {
   await core.close();
@@ -207,7 +208,7 @@ describe('hostile chat through the monitor and the commands, against the simulat
         expectDiscordLimits(discord);
         expectNoDiscordPings(discord);
         expectNoSlackPings({ text: `Case ${c.id}`, blocks: caseCardBlocks(card) });
-        const timeline = await runCase({ id: c.id }, { workspaceId: 'g1', channelId: 'c1', actor: { id: 'U_MOD', roleIds: [], platformModerator: true, platformAdmin: true } }, core.moderation.commands);
+        const timeline = await runCase({ id: c.id }, { workspaceId: 'g1', channelId: 'c1', actor: { id: 'U_MOD', roleIds: [], platformModerator: true, platformAdmin: true } }, commandDeps(core));
         expectNoSlackPings(replyPayload(timeline));
         expectNoDiscordPings(renderReply(timeline));
         cards++;
@@ -226,8 +227,8 @@ describe('hostile chat through the monitor and the commands, against the simulat
     const kinds = { assessment: 0, error: 0 };
     for (const entry of ENTRIES) {
       const replies: Reply[] = [
-        await runAssess(check, { situation: entry.text, intent: entry.text, action: entry.text }, core.moderation.commands),
-        await runAssess(why, { norm: entry.text, situation: entry.text }, core.moderation.commands),
+        await runAssess(check, { situation: entry.text, intent: entry.text, action: entry.text }, commandDeps(core)),
+        await runAssess(why, { norm: entry.text, situation: entry.text }, commandDeps(core)),
       ];
       const inline = parseInline(check, `situation: ${entry.text} | intent: x | action: ${entry.text}`);
       if (!inline.ok) replies.push({ kind: 'error', text: inline.message, ephemeral: true });
