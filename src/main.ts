@@ -1,4 +1,5 @@
 import { registerCommands, startAdapters, startDiscordShards } from '../adapters/index.js';
+import { startDashboard } from '../dashboard/index.js';
 import { runCli } from './cli/index.js';
 
 // The only place that touches process-wide state: argv, env, signals, exit code.
@@ -21,6 +22,7 @@ const code = await runCli(process.argv.slice(2), {
   stopSignal: stop,
   // The entry point is the one place in src/ that knows the adapters: it plugs them in.
   adapters: { start: startAdapters, register: registerCommands, shards: startDiscordShards },
+  web: startDashboard,
   // `start --shards` re-runs this entry point once per shard, with the same Node flags (tsx).
   entry: { file: process.argv[1] ?? '', execArgv: process.execArgv },
 });

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -13,14 +14,24 @@ export interface Service {
 /** Chat adapters are started by the caller's factory, so the core never imports an adapter. */
 export type AdapterStarter = (core: App) => Promise<Array<{ name: string; stop(): Promise<void> }>>;
 
-/** `normguard start`: the HTTP API and every configured chat adapter in one process. */
-export async function startService(core: App, startAdapters?: AdapterStarter): Promise<Service> {
+/** More on the HTTP server, started by the entry point (the web dashboard); null when switched off. */
+export type WebStarter = (core: App) => Promise<{ plugin: (app: FastifyInstance) => Promise<void>; trustProxy: boolean | string; close(): Promise<void> } | null>;
+
+export interface ServiceOptions {
+  web?: WebStarter;
+}
+
+/** `normguard start`: the HTTP API, the dashboard when configured, and every configured chat adapter in one process. */
+export async function startService(core: App, startAdapters?: AdapterStarter, options: ServiceOptions = {}): Promise<Service> {
   const { config, logger } = core;
   let http: Server | null = null;
   let address: AddressInfo | null = null;
   let httpApp: Awaited<ReturnType<typeof createHttpServer>> | null = null;
+  const web = config.NORMGUARD_HTTP_ENABLED ? ((await options.web?.(core)) ?? null) : null;
   if (config.NORMGUARD_HTTP_ENABLED) {
     httpApp = await createHttpServer({
+      plugins: web ? [web.plugin] : [],
+      trustProxy: web?.trustProxy ?? false,
       assessor: core.assessor,
       health: () => core.inference.health(),
       metrics: core.metrics,
@@ -30,7 +41,7 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
     });
     address = await listen(httpApp, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
     http = httpApp.server;
-    logger.info({ host: address.address, port: address.port }, 'HTTP API listening');
+    logger.info({ host: address.address, port: address.port, dashboard: web ? config.NORMGUARD_PUBLIC_URL : 'off' }, 'HTTP API listening');
   }
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
   void core.inference.warmUp();
@@ -40,6 +51,7 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
     adapters = (await startAdapters?.(core)) ?? [];
   } catch (err) {
     await httpApp?.close();
+    await web?.close();
     throw err;
   }
   return {
@@ -49,6 +61,7 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
     stop: async () => {
       await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.warn({ err, adapter: a.name }, 'adapter did not stop cleanly'))));
       await httpApp?.close();
+      await web?.close();
       await core.close();
     },
   };

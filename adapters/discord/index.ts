@@ -60,6 +60,8 @@ export async function startDiscordAdapter(core: App, options: DiscordAdapterOpti
   const store = core.store;
   const deps = commandDeps(core);
   const review = new DiscordReview({ client, cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
+  // Decisions taken in the web dashboard are carried out here, so the card updates as with a button.
+  moderation.reviewers.set('discord', { decide: (caseId, event) => review.decide(caseId, event) });
   // Scale-out: outcomes whose gateway died before rendering them are rendered here (REST reaches any guild).
   moderation.passive.adopt?.('discord', async (message, outcome) => {
     if (outcome.kind !== 'decided') return;

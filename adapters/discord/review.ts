@@ -18,6 +18,7 @@ import { describeError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { CaseService } from '../../src/moderation/cases.js';
 import type { CaseEvent, Effect } from '../../src/moderation/lifecycle.js';
+import type { DecisionResult } from '../../src/moderation/reviewers.js';
 import { isModerator } from '../../src/moderation/preconditions.js';
 import type { ReviewCase } from '../../src/store/case.js';
 import type { KvStore } from '../../src/store/kv.js';
@@ -177,6 +178,19 @@ export class DiscordReview {
       await interaction.editReply({ content: `Done: ${latest.id} is ${latest.status}.` });
     }
     if (problems.length > 0) await interaction.followUp({ content: clip(problems.join('\n'), LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+  }
+
+  /**
+   * A decision taken in the web dashboard: the same transition, effects and card edit as the
+   * card's buttons, without an interaction to answer.
+   */
+  async decide(caseId: string, event: CaseEvent): Promise<DecisionResult> {
+    const result = await this.deps.cases.apply(caseId, event);
+    if (!result.ok) return { ok: false, message: result.message };
+    const problems = await this.runEffects(result.case, result.effects, 'actor' in event ? event.actor : null);
+    const latest = (await this.deps.cases.get(result.case.id)) ?? result.case;
+    await this.editCard(latest, { ...(await this.cardPayload(latest)), allowedMentions: NO_PINGS });
+    return { ok: true, case: latest, problems };
   }
 
   /**

@@ -68,6 +68,8 @@ export async function startSlackAdapter(core: NormguardApp, options: SlackAdapte
   const actors = new SlackActors(client, () => core.clock.now());
   const adminClient = options.adminUserToken ? new webApi.WebClient(options.adminUserToken, { ...clientOptions, logger: boltLogger }) : null;
   const review = new SlackReview({ client, adminClient, cases: moderation.cases, settings: store.repos.settings, actors, kv: store.kv, logger });
+  // Decisions taken in the web dashboard are carried out here, so the card updates as with a button.
+  moderation.reviewers.set('slack', { decide: (caseId, event) => review.decide(caseId, event) });
   const deps = commandDeps(core);
   // Scale-out: outcomes whose gateway died before rendering them are rendered here. The event's
   // thread is not in the neutral message, so a coach note answers in the message's own thread.

@@ -6,6 +6,7 @@ import { describeError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { CaseService } from '../../src/moderation/cases.js';
 import type { CaseEvent, Effect } from '../../src/moderation/lifecycle.js';
+import type { DecisionResult } from '../../src/moderation/reviewers.js';
 import { isModerator } from '../../src/moderation/preconditions.js';
 import type { ReviewCase } from '../../src/store/case.js';
 import type { KvStore } from '../../src/store/kv.js';
@@ -179,6 +180,18 @@ export class SlackReview {
     const problems = await this.runEffects(result.case, result.effects, userId, where);
     await this.updateCard((await this.deps.cases.get(caseId)) ?? result.case, where);
     if (problems.length > 0) await this.ephemeral(where.channelId, userId, problems.join('\n'), true);
+  }
+
+  /** A decision taken in the web dashboard: the same transition, effects and card update as the buttons. */
+  async decide(caseId: string, event: CaseEvent): Promise<DecisionResult> {
+    const result = await this.deps.cases.apply(caseId, event);
+    if (!result.ok) return { ok: false, message: result.message };
+    const card = result.case.card;
+    const where = card ? { channelId: card.channelId, messageTs: card.messageId } : null;
+    const problems = await this.runEffects(result.case, result.effects, 'actor' in event ? event.actor : null, where);
+    const latest = (await this.deps.cases.get(caseId)) ?? result.case;
+    if (where) await this.updateCard(latest, where);
+    return { ok: true, case: latest, problems };
   }
 
   /** Runs each effect against Slack, records it on the case, and returns what could not be done. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createApp, createEngine } from '../app.js';
-import type { AdapterStarter } from '../service.js';
+import type { AdapterStarter, WebStarter } from '../service.js';
 import { checkRoleConfig, ROLES, startRole, type Role } from '../scale/index.js';
 import type { Strategy } from '../assessment/types.js';
 import { verdictMethodSchema } from '../assessment/types.js';
@@ -26,6 +26,8 @@ export interface CliIo {
     /** `start --shards`: Discord sharding with discord.js's ShardingManager (adapters/discord/shards.ts). */
     shards?(options: ShardOptions): Promise<{ count: number; stop(): Promise<void> }>;
   };
+  /** The web dashboard, plugged in by the entry point like the adapters; it serves only with NORMGUARD_PUBLIC_URL. */
+  web?: WebStarter;
   /** This program as a shard process runs it: the entry file and the Node flags (e.g. tsx's loader). */
   entry?: { file: string; execArgv: string[] };
 }
@@ -183,7 +185,7 @@ async function runStart(args: string[], given: Config, logger: Logger, io: CliIo
   }
   // A worker runs no chat adapter: it only audits what gateways queue.
   const adapters = role === 'worker' ? undefined : io.adapters?.start;
-  const service = await startRole(role, core, adapters).catch(async (err: Error) => {
+  const service = await startRole(role, core, adapters, role === 'worker' ? {} : { web: io.web }).catch(async (err: Error) => {
     io.stderr(`normguard: cannot start: ${err.message}\n`);
     await core.close();
     return null;

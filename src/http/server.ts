@@ -23,7 +23,7 @@ export interface HttpDeps {
   /** More routes on the same server (the dashboard), registered after the API's. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
   /** Behind a reverse proxy (the dashboard's public URL): trust its X-Forwarded-* headers. */
-  trustProxy?: boolean;
+  trustProxy?: boolean | string;
 }
 
 export interface StatsDeps {

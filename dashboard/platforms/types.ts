@@ -1,4 +1,4 @@
-import type { SessionWorkspace } from '../../store/session-repository.js';
+import type { SessionWorkspace } from '../../src/store/session-repository.js';
 
 /** Who signed in, and the workspaces they may open (moderator or admin there), as the platform and the bot's settings say. */
 export interface SignedIn {

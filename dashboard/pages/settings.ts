@@ -1,5 +1,5 @@
-import type { OptionSpec } from '../../../commands/options.js';
-import type { WorkspaceSettings } from '../../policy/settings.js';
+import type { OptionSpec } from '../../commands/options.js';
+import type { WorkspaceSettings } from '../../src/policy/settings.js';
 import { html, type Html } from '../html.js';
 import { channelOptions, workspaceOptions } from '../settings-form.js';
 import { page, wsPath, type PageContext } from './layout.js';

@@ -1,6 +1,6 @@
 import { CodeChallengeMethod, OAuth2Client } from 'arctic';
-import { isAdmin, isModerator } from '../../moderation/preconditions.js';
-import type { SettingsRepository } from '../../store/settings-repository.js';
+import { isAdmin, isModerator } from '../../src/moderation/preconditions.js';
+import type { SettingsRepository } from '../../src/store/settings-repository.js';
 import { SignInError, TtlCache, type SignedIn, type SignInProvider } from './types.js';
 
 export interface DiscordSignInOptions {

@@ -1,4 +1,4 @@
-import type { ReviewCase } from '../store/case.js';
+import type { ReviewCase } from '../src/store/case.js';
 
 /** A case's calibrated score (0–1) when the assessment carries one; null for older cases and models without it. */
 export function scoreOf(c: Pick<ReviewCase, 'assessment'>): number | null {

@@ -1,4 +1,4 @@
-import type { Session, SessionWorkspace } from '../../store/session-repository.js';
+import type { Session, SessionWorkspace } from '../../src/store/session-repository.js';
 import { html, type Html } from '../html.js';
 
 export interface PageContext {

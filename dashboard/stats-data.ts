@@ -1,5 +1,5 @@
-import type { DecisionCounters } from '../moderation/activity-log.js';
-import type { ReviewCase } from '../store/case.js';
+import type { DecisionCounters } from '../src/moderation/activity-log.js';
+import type { ReviewCase } from '../src/store/case.js';
 import { decisionOf, isoDate, scoreOf } from './format.js';
 
 const DAY_MS = 24 * 60 * 60_000;

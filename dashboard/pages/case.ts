@@ -1,4 +1,4 @@
-import type { ReviewCase } from '../../store/case.js';
+import type { ReviewCase } from '../../src/store/case.js';
 import { decisionOf, scoreOf, when } from '../format.js';
 import { html, type Html } from '../html.js';
 import { page, wsPath, type PageContext } from './layout.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ReviewCase } from '../store/case.js';
+import type { ReviewCase } from '../src/store/case.js';
 import { scoreOf } from './format.js';
 
 const DAY_MS = 24 * 60 * 60_000;

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../store/audit-repository.js';
+import type { AuditEntry } from '../../src/store/audit-repository.js';
 import { when } from '../format.js';
 import { html } from '../html.js';
 import { page, wsPath, type PageContext } from './layout.js';

@@ -1,10 +1,10 @@
 // The one place the dashboard meets `/ethics config`: its option specs (zod schemas, limits,
 // choices) drive this form, its parser validates what comes back, and its pure change function
 // applies it, so the web form and the slash command accept and refuse exactly the same things.
-import { CONFIG_OPTIONS } from '../../commands/ethics.js';
-import { applyConfigChange, type ConfigChange } from '../../commands/handlers.js';
-import { parseOptions, type OptionSpec } from '../../commands/options.js';
-import type { WorkspaceSettings } from '../policy/settings.js';
+import { CONFIG_OPTIONS } from '../commands/ethics.js';
+import { applyConfigChange, type ConfigChange } from '../commands/handlers.js';
+import { parseOptions, type OptionSpec } from '../commands/options.js';
+import type { WorkspaceSettings } from '../src/policy/settings.js';
 
 export const CHANNEL_OPTION_NAMES = ['channel', 'mode', 'unclear_to_review'] as const;
 

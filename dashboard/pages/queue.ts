@@ -1,4 +1,4 @@
-import type { ReviewCase } from '../../store/case.js';
+import type { ReviewCase } from '../../src/store/case.js';
 import { scoreOf, when } from '../format.js';
 import { html, type Html } from '../html.js';
 import type { QueueFilter } from '../queue-filter.js';
