@@ -183,8 +183,8 @@ function dashboardProblems(config: Config): string[] {
   if (!config.NORMGUARD_HTTP_ENABLED) problems.push('NORMGUARD_HTTP_ENABLED: must be true when NORMGUARD_PUBLIC_URL is set (the dashboard is served by the HTTP server)');
   // Through the proxy every request arrives from loopback, so loopback no longer protects the API.
   if (!config.NORMGUARD_API_TOKEN) problems.push('NORMGUARD_API_TOKEN: required when NORMGUARD_PUBLIC_URL is set, because the reverse proxy makes /v1 reachable from outside; e.g. `openssl rand -hex 24`');
-  const discord = Boolean(config.DISCORD_CLIENT_ID && config.DISCORD_TOKEN);
-  const slack = Boolean(config.SLACK_CLIENT_ID && config.SLACK_BOT_TOKEN);
+  const discord = Boolean(config.DISCORD_CLIENT_ID && config.DISCORD_CLIENT_SECRET && config.DISCORD_TOKEN);
+  const slack = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_BOT_TOKEN);
   if (!discord && !slack) {
     problems.push('NORMGUARD_PUBLIC_URL: the dashboard needs a sign-in: set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (with DISCORD_TOKEN), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (with SLACK_BOT_TOKEN)');
   }

@@ -187,9 +187,10 @@ describe('HTTP API', () => {
     sim = await startOllamaSimulator();
   });
 
-  it('unknown routes are 404 and wrong methods 405', async () => {
+  it('unknown routes are 404 and wrong methods 405; without a public URL there is no dashboard', async () => {
     await start();
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+    for (const path of ['/login', '/auth/discord', '/w/1/queue', '/static/dashboard.css']) expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     expect((await fetch(`${base}/v1/assess`)).status).toBe(405);
   });
 });
