@@ -4,11 +4,13 @@ import type { Bar, ReliabilityBin } from './stats-data.js';
 // Small inline SVG charts drawn on the server: no script, no external library, nothing the CSP
 // must allow. Each has a title and a description for screen readers and its numbers in a table.
 
-const W = 640;
-const H = 220;
+const W = 480;
+const H = 240;
 const PAD = { left: 44, right: 12, top: 12, bottom: 40 };
 
-function niceMax(max: number): number {
+function niceMax(max: number, integers = false): number {
+  // Counts get four whole-number steps at least, never ticks like 0.5 printed as 1.
+  if (integers && max <= 4) return 4;
   if (max <= 0) return 1;
   const step = 10 ** Math.floor(Math.log10(max));
   return Math.ceil(max / step) * step;
@@ -33,17 +35,17 @@ function axes(max: number, format: (v: number) => string): string {
 
 /** Vertical bars, one per label; every nth label is printed so long periods stay legible. */
 export function barChart(id: string, title: string, bars: readonly Bar[], format: (v: number) => string = (v) => String(Math.round(v))): Html {
-  const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
+  const max = niceMax(Math.max(0, ...bars.map((b) => b.value)), true);
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, bars.length);
-  const every = Math.max(1, Math.ceil(bars.length / 8));
+  const every = Math.max(1, Math.ceil(bars.length / 5));
   let body = axes(max, format);
   bars.forEach((b, i) => {
     const h = (b.value / max) * plotH;
     const x = PAD.left + i * slot;
     body += `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(H - PAD.bottom - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" class="bar"><title>${escapeHtml(`${b.label}: ${format(b.value)}`)}</title></rect>`;
-    if (i % every === 0) body += `<text x="${(x + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(b.label.length > 12 ? `${b.label.slice(0, 11)}…` : b.label)}</text>`;
+    if (i % every === 0) body += `<text x="${(x + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label)}</text>`;
   });
   const desc = bars.map((b) => `${b.label}: ${format(b.value)}`).join('; ');
   return html`${frame(id, title, desc, body)}${dataTable(title, bars.map((b) => [b.label, format(b.value)]))}`;
@@ -62,7 +64,7 @@ export function rateChart(id: string, title: string, points: ReadonlyArray<Bar &
   points.forEach((p, i) => {
     body += `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" class="dot"><title>${escapeHtml(`${p.label}: ${pct(p.value)} of ${p.n}`)}</title></circle>`;
   });
-  const every = Math.max(1, Math.ceil(points.length / 8));
+  const every = Math.max(1, Math.ceil(points.length / 5));
   points.forEach((p, i) => {
     if (i % every === 0) body += `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(p.label)}</text>`;
   });

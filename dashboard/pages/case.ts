@@ -6,6 +6,8 @@ import { page, wsPath, type PageContext } from './layout.js';
 export interface CaseView {
   c: ReviewCase;
   channelName: string | null;
+  /** Display names of people the store knows (moderators who signed in here), by platform id. */
+  names: ReadonlyMap<string, string>;
   /** What the last action could not do on the platform, or why it was refused. */
   flash: { kind: 'ok' | 'problem'; text: string } | null;
 }
@@ -24,7 +26,7 @@ export function caseBody(ctx: PageContext, v: CaseView): Html {
   const { c } = v;
   const score = scoreOf(c);
   const decided = decisionOf(c);
-  return html`<p><span class="status status-${c.status}">${c.status}</span>${decided ? html` by ${actorName(ctx, decided.actor)} on ${when(decided.at)}${decided.reason ? html` — “${decided.reason}”` : ''}` : ''}</p>
+  return html`<p><span class="status status-${c.status}">${c.status}</span>${decided ? html` by ${actorName(ctx, v, decided.actor)} on ${when(decided.at)}${decided.reason ? html` — “${decided.reason}”` : ''}` : ''}</p>
 <div class="grid">
 <section aria-labelledby="h-message"><h2 id="h-message">The message</h2>
 <blockquote class="message"><p class="who">${c.authorName || c.authorId}${c.authorIsNew ? html` <span class="tag">new member</span>` : ''} in #${v.channelName ?? c.channelId}</p><p>${c.messageText}</p></blockquote>
@@ -48,7 +50,7 @@ ${c.assessment.text ? html`<details open><summary>The model’s answer</summary>
 ${c.appeal ? html`<section aria-labelledby="h-appeal"><h2 id="h-appeal">Appeal (${c.appeal.status})</h2><blockquote><p>${c.appeal.text}</p></blockquote></section>` : ''}
 ${actions(ctx, c)}
 <section aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>
-<ol class="timeline">${c.history.map((h) => html`<li><time datetime="${new Date(h.at).toISOString()}">${when(h.at)}</time> <strong>${h.action}</strong> by ${actorName(ctx, h.actor)}${h.reason ? html` — ${h.reason}` : ''}</li>`)}</ol>
+<ol class="timeline">${c.history.map((h) => html`<li><time datetime="${new Date(h.at).toISOString()}">${when(h.at)}</time> <strong>${h.action}</strong> by ${actorName(ctx, v, h.actor)}${h.reason ? html` — ${h.reason}` : ''}</li>`)}</ol>
 </section>`;
 }
 
@@ -86,9 +88,11 @@ function actions(ctx: PageContext, c: ReviewCase): Html {
   return html`<section aria-labelledby="h-actions"><h2 id="h-actions">Decide</h2><div class="actions-row">${forms}</div></section>`;
 }
 
-function actorName(ctx: PageContext, actor: string): string {
+function actorName(ctx: PageContext, v: CaseView, actor: string): string {
   if (actor === 'normguard') return 'normguard';
-  return actor === ctx.session.userId ? `${ctx.session.name} (you)` : actor;
+  if (actor === ctx.session.userId) return `${ctx.session.name} (you)`;
+  if (actor === v.c.authorId && v.c.authorName) return `${v.c.authorName} (the author)`;
+  return v.names.get(actor) ?? actor;
 }
 
 /** Only links to the platforms' own web addresses; anything else in a stored URL is not a link. */

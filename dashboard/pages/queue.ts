@@ -37,13 +37,13 @@ export function queueTable(ctx: PageContext, cases: readonly ReviewCase[], chann
     const score = scoreOf(c);
     return html`<tr id="row-${c.id}" data-status="${c.status}">
 <th scope="row"><a href="${wsPath(ctx.workspace, `cases/${c.id}`)}">${c.id}</a></th>
-<td>${when(c.createdAt)}</td>
-<td>#${names.get(c.channelId) ?? c.channelId}</td>
-<td>${c.authorName || c.authorId}</td>
-<td>${c.assessment.verdict} · ${c.assessment.severity}<span class="sub">${c.assessment.method}</span></td>
-<td>${score === null ? '—' : score.toFixed(2)}</td>
-<td>${c.assessment.norm ?? '—'}</td>
-<td><span class="status status-${c.status}">${c.status}</span></td>
+<td data-label="Opened">${when(c.createdAt)}</td>
+<td data-label="Channel">#${names.get(c.channelId) ?? c.channelId}</td>
+<td data-label="Author">${c.authorName || c.authorId}</td>
+<td data-label="Verdict">${c.assessment.verdict} · ${c.assessment.severity}<span class="sub">${c.assessment.method}</span></td>
+<td data-label="Score">${score === null ? '—' : score.toFixed(2)}</td>
+<td data-label="Norm">${c.assessment.norm ?? '—'}</td>
+<td data-label="Status"><span class="status status-${c.status}">${c.status}</span></td>
 </tr>`;
   })}</tbody></table>`;
 }

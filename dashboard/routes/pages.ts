@@ -46,7 +46,8 @@ export async function pageRoutes(app: FastifyInstance, deps: DashboardDeps): Pro
     const done = (request.query as Record<string, unknown>).done;
     const problem = (request.query as Record<string, unknown>).problem;
     const flash = typeof problem === 'string' ? { kind: 'problem' as const, text: problem.slice(0, 500) } : typeof done === 'string' ? (FLASHES[done] ?? null) : null;
-    const view = { c, channelName: known.find((k) => k.id === c.channelId)?.name ?? null, flash };
+    const names = new Map((await deps.audit.list(ctx.workspace.id, { limit: 500 })).map((e) => [e.actorId, e.actorName] as const));
+    const view = { c, channelName: known.find((k) => k.id === c.channelId)?.name ?? null, flash, names };
     if (request.headers['x-fragment'] === 'case') return sendPage(reply, caseBody(ctx, view).text);
     return sendPage(reply, casePage(ctx, view));
   });
@@ -62,16 +63,17 @@ export async function pageRoutes(app: FastifyInstance, deps: DashboardDeps): Pro
 
   app.get('/w/:ws/audit', async (request, reply) => {
     const ctx = pageContext(request, reply);
-    const [entries, cases] = await Promise.all([deps.audit.list(ctx.workspace.id, { limit: 300 }), deps.cases.listByWorkspace(ctx.workspace.id, { limit: 300 })]);
+    const [entries, cases] = await Promise.all([deps.audit.list(ctx.workspace.id, { limit: 2_000 }), deps.cases.listByWorkspace(ctx.workspace.id, { limit: 300 })]);
+    const names = new Map(entries.map((e) => [e.actorId, e.actorName] as const));
     const fromChat: AuditRow[] = cases.flatMap((c) =>
       c.history
         .filter((h) => h.action !== 'opened' && h.action !== 'reported')
-        .map((h) => ({ at: h.at, actorId: h.actor, actorName: h.actor, action: `case.${h.action}`, target: c.id, detail: h.reason, origin: 'chat' as const })),
+        .map((h) => ({ at: h.at, actorId: h.actor, actorName: names.get(h.actor) ?? h.actor, action: `case.${h.action}`, target: c.id, detail: h.reason, origin: 'chat' as const })),
     );
     // A dashboard decision is also on the case's history; show it once, as the dashboard's.
     const dashboardKeys = new Set(entries.map((e) => `${e.target}|${e.actorId}|${e.action}`));
     const rows: AuditRow[] = [
-      ...entries.map((e) => ({ ...e, origin: 'dashboard' as const })),
+      ...entries.slice(0, 300).map((e) => ({ ...e, origin: 'dashboard' as const })),
       ...fromChat.filter((r) => !dashboardKeys.has(`${r.target}|${r.actorId}|${dashboardAction(r.action)}`)),
     ].sort((a, b) => b.at - a.at);
     return sendPage(reply, auditPage(ctx, rows.slice(0, 300)));

@@ -12,6 +12,8 @@ import { systemClock } from '../../src/clock.js';
 import type { WorkspaceSettings } from '../../src/policy/settings.js';
 import { openStore } from '../../src/store/open-store.js';
 import { SettingsRepository } from '../../src/store/settings-repository.js';
+import { CaseRepository } from '../../src/store/case-repository.js';
+import { ActivityLog } from '../../src/moderation/activity-log.js';
 import { silentLogger } from '../../src/logger.js';
 import { defaultGuild, FIXTURE, Permissions, startFakeDiscord, type FakeDiscord, type GuildSpec } from '../fakes/discord/index.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
@@ -126,7 +128,39 @@ async function seedSettings(dataDir: string, entries: Array<[string, Partial<Wor
   const kv = await openStore({ dataDir, logger: silentLogger() });
   const settings = new SettingsRepository(kv, { now: () => systemClock.now() });
   for (const [id, patch] of entries) await settings.update(id, (s) => ({ ...s, ...patch }));
+  await seedHistory(kv);
   await kv.close();
+}
+
+const NORMS = ['It is wrong to insult or demean other people.', 'You should not spread rumours about others.', 'It is good to be honest with your friends.', 'You should respect other people’s privacy.'];
+const AUTHORS = ['dana', 'eli', 'fern', 'gus', 'hana'];
+
+/**
+ * Two weeks of earlier cases in guild A, decided by its moderator at varied speeds, and some
+ * shadow-mode counts, so the queue, the stats and the audit log show what a season looks like.
+ * Deterministic: the same data on every run.
+ */
+async function seedHistory(kv: Awaited<ReturnType<typeof openStore>>): Promise<void> {
+  let t = 0;
+  const clock = { now: () => t };
+  const cases = new CaseRepository(kv, clock);
+  const start = systemClock.now() - 14 * 86_400_000;
+  for (let i = 0; i < 28; i++) {
+    t = start + i * 11 * 3_600_000 + (i % 3) * 1_234_567;
+    const c = await cases.create({
+      workspaceId: FIXTURE.guildId, platform: 'discord', channelId: i % 4 === 0 ? FIXTURE.channels.random : FIXTURE.channels.general,
+      messageId: `seed-${i}`, messageUrl: null, authorId: `seed-author-${i % AUTHORS.length}`, authorName: AUTHORS[i % AUTHORS.length]!,
+      messageText: `Earlier message number ${i + 1} that the monitor flagged.`, context: 'someone: an earlier message | another: a reply',
+      assessment: { strategy: 'permissibility', verdict: 'impermissible', severity: i % 5 === 0 ? 'high' : 'medium', norm: NORMS[(i * 7) % NORMS.length]!, summary: 'Flagged for review.', text: '', model: 'normguard', method: i % 3 === 0 ? 'structured' : 'fast', latencyMs: 40, usage: { promptTokens: 1, completionTokens: 1 } },
+      rule: 'flag-threshold',
+    });
+    if (i >= 25) continue;
+    t += [20, 90, 300, 900, 2_000][i % 5]! * 60_000;
+    const status = i % 4 === 3 ? 'dismissed' : 'upheld';
+    await cases.mutate(c.id, (current, now) => ({ next: { ...current, status, history: [...current.history, { at: now, actor: FIXTURE.users.mod, action: status, reason: status === 'dismissed' ? 'A joke between friends' : null }] }, value: null }));
+  }
+  const activity = new ActivityLog(kv, systemClock);
+  for (const field of ['shadowFlag', 'shadowFlag', 'shadowFlag', 'shadowExplain', 'shadowExplain'] as const) await activity.count(FIXTURE.guildId, field);
 }
 
 /** One moderator's browser: the system Chromium with a fresh profile. */
