@@ -13,7 +13,8 @@ function niceMax(max: number, integers = false): number {
   if (integers && max <= 4) return 4;
   if (max <= 0) return 1;
   const step = 10 ** Math.floor(Math.log10(max));
-  return Math.ceil(max / step) * step;
+  const nice = Math.ceil(max / step) * step;
+  return integers ? Math.ceil(nice / 4) * 4 : nice;
 }
 
 function frame(id: string, title: string, desc: string, body: string): Html {
@@ -39,13 +40,13 @@ export function barChart(id: string, title: string, bars: readonly Bar[], format
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, bars.length);
-  const every = Math.max(1, Math.ceil(bars.length / 5));
+  const every = Math.max(1, Math.ceil(bars.length / 6));
   let body = axes(max, format);
   bars.forEach((b, i) => {
     const h = (b.value / max) * plotH;
     const x = PAD.left + i * slot;
     body += `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(H - PAD.bottom - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" class="bar"><title>${escapeHtml(`${b.label}: ${format(b.value)}`)}</title></rect>`;
-    if (i % every === 0) body += `<text x="${(x + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label)}</text>`;
+    if (i % every === 0) body += `<text x="${(x + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(tickLabel(b.label))}</text>`;
   });
   const desc = bars.map((b) => `${b.label}: ${format(b.value)}`).join('; ');
   return html`${frame(id, title, desc, body)}${dataTable(title, bars.map((b) => [b.label, format(b.value)]))}`;
@@ -66,7 +67,7 @@ export function rateChart(id: string, title: string, points: ReadonlyArray<Bar &
   });
   const every = Math.max(1, Math.ceil(points.length / 5));
   points.forEach((p, i) => {
-    if (i % every === 0) body += `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(p.label)}</text>`;
+    if (i % every === 0) body += `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(tickLabel(p.label))}</text>`;
   });
   return html`${frame(id, title, points.map((p) => `${p.label}: ${pct(p.value)} of ${p.n}`).join('; '), body)}${dataTable(title, points.map((p) => [p.label, `${pct(p.value)} of ${p.n}`]))}`;
 }
@@ -85,6 +86,12 @@ export function reliabilityChart(id: string, bins: readonly ReliabilityBin[]): H
   }
   const rows = bins.map((b) => [b.label, `${Math.round(b.upheld * 100)}% upheld of ${b.n} (mean score ${b.predicted.toFixed(2)})`] as [string, string]);
   return html`${frame(id, 'Reliability: share upheld by moderators against the model’s score', rows.map((r) => r.join(': ')).join('; '), body)}${dataTable('Reliability', rows)}`;
+}
+
+/** Axis labels stay short: a date as month-day (the table below has the full date), long names cut. */
+function tickLabel(label: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(label)) return label.slice(5);
+  return label.length > 14 ? `${label.slice(0, 13)}…` : label;
 }
 
 function dataTable(title: string, rows: ReadonlyArray<readonly [string, string]>): Html {

@@ -26,11 +26,13 @@ export async function actionRoutes(app: FastifyInstance, deps: DashboardDeps): P
     if (!event) return refuse(request, reply, 404, 'There is no such action.');
     const result = await deps.decisions.decide(c, event);
     const back = wsPath(workspace, `cases/${c.id}`);
-    if (!result.ok) return reply.redirect(`${back}?problem=${encodeURIComponent(result.message)}`, 303);
+    // Signed, so a crafted link cannot make the dashboard display someone else's words.
+    const problem = (text: string) => `${back}?problem=${encodeURIComponent(reply.signCookie(text.slice(0, 500)))}`;
+    if (!result.ok) return reply.redirect(problem(result.message), 303);
     deps.feed.poke(workspace.id);
     const reason = 'reason' in event ? event.reason : null;
     await deps.audit.record(workspace.id, { actorId: session.userId, actorName: session.name, action: `case.${action}`, target: c.id, detail: [event.type === 'enforce' ? event.action : null, reason].filter(Boolean).join(': ') || null });
-    if (result.problems.length > 0) return reply.redirect(`${back}?problem=${encodeURIComponent(result.problems.join(' '))}`, 303);
+    if (result.problems.length > 0) return reply.redirect(problem(result.problems.join(' ')), 303);
     return reply.redirect(`${back}?done=${DONE[action] ?? 'enforced'}`, 303);
   });
 

@@ -45,7 +45,8 @@ export async function pageRoutes(app: FastifyInstance, deps: DashboardDeps): Pro
     const known = await channels(ctx.workspace, [c]);
     const done = (request.query as Record<string, unknown>).done;
     const problem = (request.query as Record<string, unknown>).problem;
-    const flash = typeof problem === 'string' ? { kind: 'problem' as const, text: problem.slice(0, 500) } : typeof done === 'string' ? (FLASHES[done] ?? null) : null;
+    const signed = typeof problem === 'string' ? request.unsignCookie(problem) : null;
+    const flash = signed?.valid && signed.value ? { kind: 'problem' as const, text: signed.value } : typeof done === 'string' ? (FLASHES[done] ?? null) : null;
     const names = new Map((await deps.audit.list(ctx.workspace.id, { limit: 500 })).map((e) => [e.actorId, e.actorName] as const));
     const view = { c, channelName: known.find((k) => k.id === c.channelId)?.name ?? null, flash, names };
     if (request.headers['x-fragment'] === 'case') return sendPage(reply, caseBody(ctx, view).text);

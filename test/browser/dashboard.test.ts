@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -166,6 +166,7 @@ describe('moderators’ dashboard in a real browser', () => {
     const assets = await Promise.all(['dashboard.css', 'dashboard.js'].map(async (f) => (await (await page.request.get(`${product.url}/static/${f}`)).body()).length));
     const weight = (await first.body()).length + assets.reduce((a, b) => a + b, 0);
     expect(weight).toBeLessThan(100 * 1024);
+    writeFileSync(join(ARTIFACTS, 'dashboard-first-page.json'), `${JSON.stringify({ queueHtmlBytes: (await first.body()).length, cssAndJsBytes: weight - (await first.body()).length, totalBytes: weight })}\n`);
     for (const [name, path] of [
       ['queue', `/w/${A}/queue?status=all`],
       ['case', `/w/${A}/cases/${caseA}`],

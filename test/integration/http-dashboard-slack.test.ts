@@ -104,6 +104,12 @@ describe('dashboard with Sign in with Slack', () => {
     const update = w.slack.callsTo('chat.update').at(-1)!;
     expect(update.args.ts).toBe(cardTs);
     expect(JSON.stringify(update.args.blocks)).toMatch(/upheld/i);
+    // A second uphold is refused by the lifecycle, and the page says why; a crafted message is not shown.
+    const again = await mod.post(`/w/${teamId}/cases/${caseId}/uphold`, { _csrf: csrf });
+    const refusedPage = await (await mod.fetch(again.headers.get('location')!)).text();
+    expect(refusedPage).toContain('This case was already upheld');
+    const crafted = await (await mod.fetch(`/w/${teamId}/cases/${caseId}?problem=${encodeURIComponent('Your account is locked, call 555')}`)).text();
+    expect(crafted).not.toContain('call 555');
     // The user group member is a moderator, not an admin: settings are refused.
     expect((await mod.fetch(`/w/${teamId}/settings`)).status).toBe(403);
   });
