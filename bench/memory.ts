@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { MemoryKvStore, type KvStore, type LockOptions } from '../src/store/index.js';
+import { MemoryKvStore, type IndexEntry, type IndexRange, type KvStore, type LockOptions } from '../src/store/index.js';
 import { createBenchBot, monitorChannels } from './bot.js';
 import { drive } from './ingest.js';
 import { mixStream } from './mix.js';
@@ -97,6 +97,21 @@ class StoreWithoutDedupeData implements KvStore {
   }
   withLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
     return this.inner.withLock(key, fn, opts);
+  }
+  increment(key: string, by: number, ttlMs?: number): Promise<number> {
+    return this.inner.increment(key, by, ttlMs);
+  }
+  readCounters(keys: readonly string[]): Promise<number[]> {
+    return this.inner.readCounters(keys);
+  }
+  indexAdd(index: string, entries: readonly IndexEntry[]): Promise<void> {
+    return this.inner.indexAdd(index, entries);
+  }
+  indexRemove(index: string, members: readonly string[]): Promise<void> {
+    return this.inner.indexRemove(index, members);
+  }
+  indexRange(index: string, range?: IndexRange): Promise<IndexEntry[]> {
+    return this.inner.indexRange(index, range);
   }
   close(): Promise<void> {
     return this.inner.close();

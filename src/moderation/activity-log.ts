@@ -44,13 +44,9 @@ export class ActivityLog {
     if (kind === 'explain' && cooldownMs.channelMs > 0) await this.kv.set(`activity:explain:${workspaceId}:${channelId}`, now, cooldownMs.channelMs);
   }
 
+  /** One atomic increment of one day's counter: no lock, so a busy workspace's audits never queue on each other. */
   async count(workspaceId: string, field: keyof DecisionCounters): Promise<void> {
-    const key = `activity:count:${workspaceId}:${Math.floor(this.clock.now() / DAY_MS)}`;
-    await this.kv.withLock(key, async () => {
-      const current = { ...EMPTY, ...((await this.kv.get<Partial<DecisionCounters>>(key)) ?? {}) };
-      current[field]++;
-      await this.kv.set(key, current, COUNTER_TTL_MS);
-    });
+    await this.kv.increment(counterKey(workspaceId, Math.floor(this.clock.now() / DAY_MS), field), 1, COUNTER_TTL_MS);
   }
 
   /**
@@ -59,12 +55,7 @@ export class ActivityLog {
    */
   async floodTick(workspaceId: string, windowMs: number): Promise<{ windowId: string; count: number }> {
     const windowId = `w${Math.floor(this.clock.now() / windowMs)}`;
-    const key = `activity:flood:${workspaceId}:${windowId}`;
-    const count = await this.kv.withLock(key, async () => {
-      const n = ((await this.kv.get<number>(key)) ?? 0) + 1;
-      await this.kv.set(key, n, windowMs * 2);
-      return n;
-    });
+    const count = await this.kv.increment(`activity:flood:${workspaceId}:${windowId}`, 1, windowMs * 2);
     return { windowId, count };
   }
 
@@ -78,36 +69,42 @@ export class ActivityLog {
     const retryInMs = (minute + 1) * 60_000 - now;
     const userKey = `activity:cmd:user:${workspaceId}:${userId}:${minute}`;
     const channelKey = `activity:cmd:channel:${workspaceId}:${channelId}:${minute}`;
-    return this.kv.withLock(`activity:cmd:${workspaceId}`, async () => {
-      const [u, c] = [(await this.kv.get<number>(userKey)) ?? 0, (await this.kv.get<number>(channelKey)) ?? 0];
-      if (u >= limits.perUserPerMinute) return { ok: false as const, retryInMs, scope: 'user' as const };
-      if (c >= limits.perChannelPerMinute) return { ok: false as const, retryInMs, scope: 'channel' as const };
-      await this.kv.set(userKey, u + 1, 120_000);
-      await this.kv.set(channelKey, c + 1, 120_000);
-      return { ok: true as const };
-    });
+    // Take from both windows, and give back what was taken when either is used up, so a refused
+    // command costs nothing. Concurrent callers may each see the other's unit briefly: a refusal
+    // at the very edge of the limit, never a command beyond it.
+    if ((await this.kv.increment(userKey, 1, 120_000)) > limits.perUserPerMinute) {
+      await this.kv.increment(userKey, -1, 120_000);
+      return { ok: false, retryInMs, scope: 'user' };
+    }
+    if ((await this.kv.increment(channelKey, 1, 120_000)) > limits.perChannelPerMinute) {
+      await this.kv.increment(channelKey, -1, 120_000);
+      await this.kv.increment(userKey, -1, 120_000);
+      return { ok: false, retryInMs, scope: 'channel' };
+    }
+    return { ok: true };
   }
 
   /** A member's report quota: `perHour` reports per clock hour. */
   async takeReportQuota(workspaceId: string, reporterId: string, perHour: number): Promise<boolean> {
     const key = `activity:reports:${workspaceId}:${reporterId}:${Math.floor(this.clock.now() / 3_600_000)}`;
-    return this.kv.withLock(key, async () => {
-      const n = (await this.kv.get<number>(key)) ?? 0;
-      if (n >= perHour) return false;
-      await this.kv.set(key, n + 1, 3_600_000);
-      return true;
-    });
+    if ((await this.kv.increment(key, 1, 3_600_000)) <= perHour) return true;
+    await this.kv.increment(key, -1, 3_600_000);
+    return false;
   }
 
-  /** Sums the day buckets from `since` to now. */
+  /** Sums the day buckets from `since` to now, in one read of every (day, field) counter. */
   async counters(workspaceId: string, since: number): Promise<DecisionCounters> {
-    const total = { ...EMPTY };
     const last = Math.floor(this.clock.now() / DAY_MS);
-    for (let day = Math.max(Math.floor(since / DAY_MS), last - 400); day <= last; day++) {
-      const bucket = await this.kv.get<Partial<DecisionCounters>>(`activity:count:${workspaceId}:${day}`);
-      if (!bucket) continue;
-      for (const k of Object.keys(total) as Array<keyof DecisionCounters>) total[k] += bucket[k] ?? 0;
-    }
+    const fields = Object.keys(EMPTY) as Array<keyof DecisionCounters>;
+    const days: number[] = [];
+    for (let day = Math.max(Math.floor(since / DAY_MS), last - 400); day <= last; day++) days.push(day);
+    const values = await this.kv.readCounters(days.flatMap((day) => fields.map((f) => counterKey(workspaceId, day, f))));
+    const total = { ...EMPTY };
+    values.forEach((v, i) => (total[fields[i % fields.length] as keyof DecisionCounters] += v));
     return total;
   }
+}
+
+function counterKey(workspaceId: string, day: number, field: keyof DecisionCounters): string {
+  return `activity:count:${workspaceId}:${day}:${field}`;
 }

@@ -146,10 +146,9 @@ export class CaseService {
     await this.repo.appendHistory(caseId, { actor, action: 'note', reason: text });
   }
 
-  /** Open appeals past their deadline, for the sweeper that times them out. */
-  async expiredAppeals(workspaceId: string, now: number): Promise<ReviewCase[]> {
-    const cases = await this.repo.listByWorkspace(workspaceId, { limit: 1000 });
-    return cases.filter((c) => c.appeal?.status === 'open' && c.appeal.expiresAt <= now);
+  /** Open appeals past their deadline, for the sweeper that times them out (read from the appeals index). */
+  expiredAppeals(workspaceId: string, now: number): Promise<ReviewCase[]> {
+    return this.repo.dueAppeals(workspaceId, now);
   }
 
   listByWorkspace(workspaceId: string, options: { since?: number; limit?: number } = {}): Promise<ReviewCase[]> {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { IncomingMessage } from './message.js';
 
 export interface BufferedMessage {
@@ -16,32 +17,30 @@ export interface ConversationBufferOptions {
 }
 
 /**
- * Recent messages per channel, in memory, bounded both ways. A Map keeps insertion order, so
- * deleting and re-inserting a channel on each message makes its first key the least recent.
+ * Recent messages per channel, in memory, bounded both ways: `perChannel` messages in each, and
+ * the `maxChannels` most recently active channels (lru-cache; a new message makes a channel recent).
  */
 export class ConversationBuffer {
-  private readonly channels = new Map<string, BufferedMessage[]>();
+  private readonly channels: LRUCache<string, BufferedMessage[]>;
 
-  constructor(private readonly options: ConversationBufferOptions = { perChannel: 12, maxChannels: 5000 }) {}
+  constructor(private readonly options: ConversationBufferOptions = { perChannel: 12, maxChannels: 5000 }) {
+    this.channels = new LRUCache({ max: Math.max(1, options.maxChannels) });
+  }
 
   push(msg: IncomingMessage): void {
     const key = channelKey(msg.workspaceId, msg.channelId);
     const list = this.channels.get(key) ?? [];
-    this.channels.delete(key);
     if (!list.some((m) => m.messageId === msg.messageId)) {
       list.push({ messageId: msg.messageId, authorName: msg.author.name, authorId: msg.author.id, text: boundedText(msg.text), createdAt: msg.createdAt });
       if (list.length > this.options.perChannel) list.splice(0, list.length - this.options.perChannel);
     }
     this.channels.set(key, list);
-    if (this.channels.size > this.options.maxChannels) {
-      const oldest = this.channels.keys().next().value;
-      if (oldest !== undefined) this.channels.delete(oldest);
-    }
   }
 
   /** Up to `limit` messages before `messageId` (or the latest), oldest first. */
   before(workspaceId: string, channelId: string, messageId: string, limit: number): BufferedMessage[] {
-    const list = this.channels.get(channelKey(workspaceId, channelId)) ?? [];
+    // peek: reading context does not make a channel recent; only its messages do.
+    const list = this.channels.peek(channelKey(workspaceId, channelId)) ?? [];
     const at = list.findIndex((m) => m.messageId === messageId);
     const upto = at >= 0 ? at : list.length;
     return list.slice(Math.max(0, upto - limit), upto);
@@ -56,11 +55,12 @@ export class ConversationBuffer {
   forgetAuthor(workspaceId: string, authorId: string): number {
     let removed = 0;
     const prefix = `${workspaceId}\u0000`;
-    for (const [key, list] of this.channels) {
+    for (const [key, list] of this.channels.entries()) {
       if (!key.startsWith(prefix)) continue;
       const kept = list.filter((m) => m.authorId !== authorId);
       removed += list.length - kept.length;
-      this.channels.set(key, kept);
+      // In place: forgetting is not activity, so the channel keeps its place in the LRU order.
+      list.splice(0, list.length, ...kept);
     }
     return removed;
   }

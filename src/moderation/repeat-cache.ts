@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Assessment } from '../assessment/types.js';
 import type { Clock } from '../clock.js';
 import { normaliseText } from '../store/assessment-cache.js';
@@ -11,9 +12,10 @@ export interface RepeatCacheOptions {
   clock: Clock;
 }
 
-interface Entry {
-  assessment: Assessment;
-  expiresAt: number;
+/** One run of an audit through `fetch`: who started it learns the full result, or its error. */
+interface AuditRun {
+  audit: () => Promise<Assessment>;
+  ran?: { ok: true; assessment: Assessment } | { ok: false; error: unknown };
 }
 
 /** Under 1 KB an entry (the text or its digest, the verdict, the norm and the summary): a few MB at most. */
@@ -42,16 +44,31 @@ const MAX_KEY_TEXT = 256;
  * joined rather than repeated (a burst of the same line costs one call, not one per copy).
  */
 export class RepeatCache {
-  readonly #entries = new Map<string, Entry>();
-  readonly #inFlight = new Map<string, Promise<Assessment | null>>();
-  readonly #ttlMs: number;
-  readonly #maxEntries: number;
-  readonly #clock: Clock;
+  readonly #cache: LRUCache<string, Assessment, AuditRun>;
 
   constructor(options: RepeatCacheOptions) {
-    this.#ttlMs = options.ttlMs;
-    this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_REPEAT_ENTRIES);
-    this.#clock = options.clock;
+    const { clock } = options;
+    this.#cache = new LRUCache<string, Assessment, AuditRun>({
+      max: Math.max(1, options.maxEntries ?? DEFAULT_REPEAT_ENTRIES),
+      ttl: options.ttlMs,
+      // TTLs follow the injected clock (tests advance it). +1: lru-cache reads a start time of 0
+      // as "no start", so a clock at 0 would never expire anything. ttlResolution 0: no timers.
+      perf: { now: () => clock.now() + 1 },
+      ttlResolution: 0,
+      // `fetch` joins an identical audit already in flight. What is stored is the verdict without
+      // the first author's prose; a failed, unclear or unreadable audit stores nothing, and its
+      // joiners then ask themselves.
+      fetchMethod: async (_key, _stale, { context }) => {
+        try {
+          const assessment = await context.audit();
+          context.ran = { ok: true, assessment };
+          return remembered(assessment);
+        } catch (error) {
+          context.ran = { ok: false, error };
+          return undefined;
+        }
+      },
+    });
   }
 
   key(workspaceId: string, text: string): string {
@@ -63,61 +80,48 @@ export class RepeatCache {
 
   /** The remembered verdict for this text, marked as cached; null when there is none (or it expired). */
   get(key: string): Assessment | null {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return null;
-    if (this.#clock.now() >= entry.expiresAt) {
-      this.#entries.delete(key);
-      return null;
-    }
-    // Refresh its place in the LRU order (a Map iterates in insertion order).
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return { ...entry.assessment, cached: true };
+    const hit = this.#cache.get(key);
+    return hit === undefined ? null : { ...hit, cached: true };
   }
 
   set(key: string, assessment: Assessment): void {
-    if (assessment.raw !== undefined || assessment.verdict === 'unclear') return;
-    const { cached: _cached, ...verdict } = assessment;
-    this.#entries.delete(key);
-    this.#entries.set(key, { assessment: { ...verdict, text: '' }, expiresAt: this.#clock.now() + this.#ttlMs });
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
+    const kept = remembered(assessment);
+    if (kept !== undefined) this.#cache.set(key, kept);
   }
 
   /** Whether an audit of this text is waiting for the model now. */
   inFlight(key: string): boolean {
-    return this.#inFlight.has(key);
+    const status: LRUCache.Status<string, Assessment, AuditRun> = {};
+    this.#cache.get(key, { status });
+    return status.get === 'fetching' || status.get === 'stale-fetching';
   }
 
   /**
-   * Runs `audit` unless one for the same text is already running, in which case its result is
-   * awaited instead (null when it failed: the caller then asks the model itself).
+   * Runs `audit` unless one for the same text is already running (or its verdict is remembered),
+   * in which case that verdict is used instead. When the audit joined failed or was not worth
+   * remembering, the caller asks the model itself.
    */
   async join(key: string, audit: () => Promise<Assessment>): Promise<Assessment> {
-    const running = this.#inFlight.get(key);
-    if (running) {
-      const shared = await running;
-      const known = shared ? this.get(key) : null;
-      if (known) return known;
+    const run: AuditRun = { audit };
+    const shared = await this.#cache.fetch(key, { context: run });
+    if (run.ran !== undefined) {
+      if (!run.ran.ok) throw run.ran.error;
+      return run.ran.assessment;
     }
-    const mine = audit();
-    const settled = mine.then(
-      (a) => a,
-      () => null,
-    );
-    this.#inFlight.set(key, settled);
-    try {
-      const assessment = await mine;
-      this.set(key, assessment);
-      return assessment;
-    } finally {
-      if (this.#inFlight.get(key) === settled) this.#inFlight.delete(key);
-    }
+    if (shared !== undefined) return { ...shared, cached: true };
+    const assessment = await audit();
+    this.set(key, assessment);
+    return assessment;
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#cache.size;
   }
+}
+
+/** What is kept of a verdict: clean ones only, without the prose (it names the first author). */
+function remembered(assessment: Assessment): Assessment | undefined {
+  if (assessment.raw !== undefined || assessment.verdict === 'unclear') return undefined;
+  const { cached: _cached, ...verdict } = assessment;
+  return { ...verdict, text: '' };
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { CaseIndex, isClosed } from './case-index.js';
 import {
   type CaseCard,
   caseCardSchema,
-  type CaseHistoryEntry,
   type CaseStatus,
   newCaseId,
   type NewReviewCase,
@@ -11,28 +11,11 @@ import {
   type ReviewCase,
   reviewCaseSchema,
 } from './case.js';
-import { keys } from './keys.js';
+import { indexes, keys } from './keys.js';
 import type { KvStore } from './kv.js';
 import { storeError } from './store-error.js';
 
-/** A moderator's decision on a case. */
-export type CaseDecision = 'uphold' | 'dismiss' | 'reopen';
-
-export interface TransitionRequest {
-  /** Platform user id of the moderator, or 'normguard'. */
-  actor: string;
-  action: CaseDecision;
-  reason?: string | null;
-  /** Decide only if the case is still in this status (what the moderator saw on the card). */
-  expectedStatus?: CaseStatus;
-}
-
-export type TransitionResult =
-  | { ok: true; case: ReviewCase }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'already-decided' | 'conflict'; case: ReviewCase };
-
-/** History entries that do not change the status; decisions go through `transition`. */
+/** History entries that do not change the status; decisions go through `CaseService.apply`. */
 export interface HistoryNote {
   actor: string;
   action: 'rationale' | 'note';
@@ -48,23 +31,19 @@ export interface ListOptions {
 
 const DEFAULT_LIST_LIMIT = 50;
 /** Cases read per round trip while listing. */
-const LIST_BATCH = 25;
-const OUTCOME: Record<CaseDecision, { status: CaseStatus; action: CaseHistoryEntry['action'] }> = {
-  uphold: { status: 'upheld', action: 'upheld' },
-  dismiss: { status: 'dismissed', action: 'dismissed' },
-  reopen: { status: 'open', action: 'reopened' },
-};
-const idListSchema = z.array(z.string());
+const LIST_BATCH = 50;
+/** Due appeals handled per sweep of a workspace; the next sweep takes the rest. */
+const DUE_APPEALS_BATCH = 100;
 
 /**
  * Review cases and their indexes. Every change to a case happens under that case's lock, so two
- * moderators clicking at once produce one decision; index lists change under the workspace's
- * index lock, so concurrent creates lose no id.
+ * moderators clicking at once produce one decision. Indexes are sorted sets of ids (case-index.ts):
+ * a create adds two entries, no list is rewritten, and retention prunes them.
  */
 export class CaseRepository {
   readonly #kv: KvStore;
   readonly #clock: Clock;
-
+  readonly #index: CaseIndex;
   readonly #closedTtlMs: number | undefined;
 
   /** `closedCaseTtlMs`: how long a decided case (with no open appeal) is kept; undefined keeps it. */
@@ -72,12 +51,14 @@ export class CaseRepository {
     this.#kv = kv;
     this.#clock = clock;
     this.#closedTtlMs = options.closedCaseTtlMs;
+    this.#index = new CaseIndex(kv);
   }
 
-  /** Retention: a closed case expires from the store by itself; an open one never does. */
-  #ttl(c: ReviewCase): number | undefined {
-    const closed = c.status !== 'open' && c.appeal?.status !== 'open';
-    return closed ? this.#closedTtlMs : undefined;
+  /** Retention: a closed case expires from the store by itself; an open one never does. Call under the case's lock. */
+  async #write(c: ReviewCase): Promise<void> {
+    const ttl = isClosed(c) ? this.#closedTtlMs : undefined;
+    await this.#kv.set(keys.case(c.id), c, ttl);
+    await this.#index.written(c, ttl === undefined ? undefined : this.#clock.now() + ttl);
   }
 
   async create(input: NewReviewCase): Promise<ReviewCase> {
@@ -103,12 +84,9 @@ export class CaseRepository {
       if (await this.#kv.setIfNotExists(keys.case(candidate.id), candidate)) created = candidate;
     }
     if (created === undefined) throw storeError('could not allocate a unique case id');
-    // The case is written before it is indexed, so an index never points at a missing case.
-    const { id, workspaceId, authorId } = created;
-    await this.#kv.withLock(keys.caseIndexLock(workspaceId), async () => {
-      await this.#append(keys.workspaceCases(workspaceId), id);
-      await this.#append(keys.authorCases(workspaceId, authorId), id);
-    });
+    // The case is written before it is indexed, so an index never points at a case not yet stored.
+    await this.#index.added(created);
+    await this.#index.prune(created.workspaceId, now);
     return created;
   }
 
@@ -118,33 +96,6 @@ export class CaseRepository {
     const parsed = reviewCaseSchema.safeParse(raw);
     if (!parsed.success) throw storeError(`stored case ${id} is malformed: ${z.prettifyError(parsed.error)}`);
     return parsed.data;
-  }
-
-  /** Uphold, dismiss or reopen. Exactly one of several concurrent decisions on an open case wins. */
-  async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
-    return this.#kv.withLock(keys.case(id), async (): Promise<TransitionResult> => {
-      const current = await this.get(id);
-      if (current === null) return { ok: false, reason: 'not-found' };
-      // The loser of two concurrent decisions learns who won ('already-decided' with the winner's
-      // case), whether or not it also sent the status it expected.
-      if (request.action !== 'reopen' && current.status !== 'open') {
-        return { ok: false, reason: 'already-decided', case: current };
-      }
-      if (request.action === 'reopen' && current.status === 'open') return { ok: false, reason: 'conflict', case: current };
-      if (request.expectedStatus !== undefined && current.status !== request.expectedStatus) {
-        return { ok: false, reason: 'conflict', case: current };
-      }
-      const outcome = OUTCOME[request.action];
-      const now = this.#clock.now();
-      const next: ReviewCase = {
-        ...current,
-        status: outcome.status,
-        updatedAt: now,
-        history: [...current.history, { at: now, actor: request.actor, action: outcome.action, reason: request.reason ?? null }],
-      };
-      await this.#kv.set(keys.case(id), next, this.#ttl(next));
-      return { ok: true, case: next };
-    });
   }
 
   /**
@@ -159,7 +110,7 @@ export class CaseRepository {
       const { next, value } = change(current, now);
       if (next === null) return { case: current, value };
       const checked = reviewCaseSchema.parse({ ...next, updatedAt: now });
-      await this.#kv.set(keys.case(id), checked, this.#ttl(checked));
+      await this.#write(checked);
       return { case: checked, value };
     });
   }
@@ -180,12 +131,28 @@ export class CaseRepository {
 
   /** Cases of a workspace, newest first. */
   async listByWorkspace(workspaceId: string, options: ListOptions = {}): Promise<ReviewCase[]> {
-    return this.#list(keys.workspaceCases(workspaceId), options);
+    return this.#list(workspaceId, indexes.workspaceCases(workspaceId), options);
   }
 
   /** An author's cases in a workspace, newest first (for "earlier cases" on a card). */
   async listByAuthor(workspaceId: string, authorId: string, options: { limit?: number } = {}): Promise<ReviewCase[]> {
-    return this.#list(keys.authorCases(workspaceId, authorId), options);
+    return this.#list(workspaceId, indexes.authorCases(workspaceId, authorId), options);
+  }
+
+  /**
+   * Cases whose open appeal is due by `now`, soonest first: read from the appeals index, so the
+   * sweep costs the due appeals, not the workspace's history. Also prunes what retention removed.
+   */
+  async dueAppeals(workspaceId: string, now: number): Promise<ReviewCase[]> {
+    await this.#index.prune(workspaceId, now);
+    const due: ReviewCase[] = [];
+    for (const id of await this.#index.dueAppeals(workspaceId, now, DUE_APPEALS_BATCH)) {
+      const c = await this.get(id);
+      if (c?.appeal?.status === 'open' && c.appeal.expiresAt <= now) due.push(c);
+      // Left behind by a write that failed halfway; dropping it loses nothing.
+      else if (c === null || c.appeal?.status !== 'open') await this.#index.dropAppeal(workspaceId, id);
+    }
+    return due;
   }
 
   async #update(id: string, change: (c: ReviewCase, now: number) => ReviewCase): Promise<ReviewCase | null> {
@@ -194,40 +161,29 @@ export class CaseRepository {
       if (current === null) return null;
       const now = this.#clock.now();
       const next = reviewCaseSchema.parse({ ...change(current, now), updatedAt: now });
-      await this.#kv.set(keys.case(id), next, this.#ttl(next));
+      await this.#write(next);
       return next;
     });
   }
 
-  /** Call only under the index lock. */
-  async #append(indexKey: string, id: string): Promise<void> {
-    const ids = await this.#ids(indexKey);
-    ids.push(id);
-    await this.#kv.set(indexKey, ids);
-  }
-
-  async #ids(indexKey: string): Promise<string[]> {
-    const raw = await this.#kv.get(indexKey);
-    if (raw === undefined) return [];
-    const parsed = idListSchema.safeParse(raw);
-    if (!parsed.success) throw storeError(`stored case index ${indexKey} is malformed`);
-    return parsed.data;
-  }
-
-  async #list(indexKey: string, options: ListOptions): Promise<ReviewCase[]> {
+  async #list(workspaceId: string, index: string, options: ListOptions): Promise<ReviewCase[]> {
+    await this.#index.migrate(workspaceId);
     const limit = options.limit ?? DEFAULT_LIST_LIMIT;
-    const { since } = options;
-    const ids = (await this.#ids(indexKey)).reverse();
-    const found: ReviewCase[] = [];
-    for (let start = 0; start < ids.length && found.length < limit; start += LIST_BATCH) {
-      const batch = await Promise.all(ids.slice(start, start + LIST_BATCH).map((id) => this.get(id)));
-      const present = batch.filter((c): c is ReviewCase => c !== null);
-      found.push(...present.filter((c) => matches(c, options)));
-      // The index is in creation order, so once a whole batch is older than `since`, so is the rest.
-      if (since !== undefined && present.length > 0 && present.every((c) => c.createdAt < since)) break;
+    const found = new Map<string, ReviewCase>();
+    const missing: string[] = [];
+    for (let offset = 0; found.size < limit; offset += LIST_BATCH) {
+      const page = await this.#kv.indexRange(index, { min: options.since, order: 'desc', offset, limit: LIST_BATCH });
+      const batch = await Promise.all(page.map((e) => this.get(e.member)));
+      page.forEach((e, i) => {
+        const c = batch[i];
+        if (c === null || c === undefined) missing.push(e.member);
+        else if (found.size < limit && matches(c, options)) found.set(c.id, c);
+      });
+      if (page.length < LIST_BATCH) break;
     }
-    // Index order is append order; concurrent creates may append slightly out of clock order.
-    return found.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+    // Ids whose case retention removed before `prune` reached them; removed after paging, so offsets hold.
+    if (missing.length > 0) await this.#kv.indexRemove(index, missing);
+    return [...found.values()];
   }
 }
 

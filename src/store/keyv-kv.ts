@@ -1,13 +1,17 @@
 import type { Keyv } from 'keyv';
 import { NormguardError } from '../errors.js';
 import { messageOf, storeError } from './store-error.js';
-import { checkTtl, DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, type KvStore, type LockOptions } from './kv.js';
+import { checkTtl, DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, type IndexEntry, type IndexRange, type KvStore, type LockOptions } from './kv.js';
+import { checkIncrement, checkScore } from './memory-structures.js';
 
 /** How one backend makes the two atomic operations atomic (in-process mutex, or Redis). */
 export interface AtomicOps {
   setIfNotExists(key: string, value: unknown, ttlMs: number | undefined): Promise<boolean>;
   withLock<T>(key: string, fn: () => Promise<T>, opts: Required<LockOptions>): Promise<T>;
 }
+
+/** Counters and sorted indexes, which keyv has no words for: each backend speaks its own (INCRBY and ZSETs, SQL). */
+export type StructureOps = Pick<KvStore, 'increment' | 'readCounters' | 'indexAdd' | 'indexRemove' | 'indexRange'>;
 
 export interface KeyvKvStoreOptions {
   /** Must be built with `throwOnErrors: true`, or a failed read would look like a missing key. */
@@ -16,6 +20,7 @@ export interface KeyvKvStoreOptions {
   label: string;
   /** Built from the store itself, so an in-process implementation can reuse get/set. */
   atomics: (store: KvStore) => AtomicOps;
+  structures: StructureOps;
   /** Releases the connection; defaults to `keyv.disconnect()`. */
   disconnect?: () => Promise<void>;
 }
@@ -29,6 +34,7 @@ export class KeyvKvStore implements KvStore {
   readonly #keyv: Keyv;
   readonly #label: string;
   readonly #atomics: AtomicOps;
+  readonly #structures: StructureOps;
   readonly #disconnect: () => Promise<void>;
   #closed = false;
 
@@ -37,6 +43,7 @@ export class KeyvKvStore implements KvStore {
     this.#label = options.label;
     this.#disconnect = options.disconnect ?? (() => options.keyv.disconnect());
     this.#atomics = options.atomics(this);
+    this.#structures = options.structures;
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
@@ -65,6 +72,33 @@ export class KeyvKvStore implements KvStore {
       ttlMs: opts.ttlMs ?? DEFAULT_LOCK_TTL_MS,
       waitMs: opts.waitMs ?? DEFAULT_LOCK_WAIT_MS,
     });
+  }
+
+  async increment(key: string, by: number, ttlMs?: number): Promise<number> {
+    checkIncrement(by);
+    const ttl = checkTtl(ttlMs);
+    return this.#io('increment', key, () => this.#structures.increment(key, by, ttl));
+  }
+
+  async readCounters(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    return this.#io('read', keys[0] as string, () => this.#structures.readCounters(keys));
+  }
+
+  async indexAdd(index: string, entries: readonly IndexEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    for (const e of entries) checkScore(e.score);
+    await this.#io('add to index', index, () => this.#structures.indexAdd(index, entries));
+  }
+
+  async indexRemove(index: string, members: readonly string[]): Promise<void> {
+    if (members.length === 0) return;
+    await this.#io('remove from index', index, () => this.#structures.indexRemove(index, members));
+  }
+
+  async indexRange(index: string, range: IndexRange = {}): Promise<IndexEntry[]> {
+    if (range.limit === 0) return [];
+    return this.#io('read index', index, () => this.#structures.indexRange(index, range));
   }
 
   async close(): Promise<void> {

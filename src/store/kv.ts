@@ -32,8 +32,39 @@ export interface KvStore {
    * `fn` pass through unchanged, and the lock is released either way.
    */
   withLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
+  /**
+   * Adds `by` to the counter `key` (absent or expired counts as 0) and returns the new value, in
+   * one atomic step (Redis INCRBY, an SQLite UPSERT): no lock, no lost update. `ttlMs` is set when
+   * the counter is created and not extended by later increments, so a counter is a fixed window.
+   * Counters live beside the values, not among them: `get` does not see them.
+   */
+  increment(key: string, by: number, ttlMs?: number): Promise<number>;
+  /** The current values of counters, in order; 0 for an absent or expired one. */
+  readCounters(keys: readonly string[]): Promise<number[]>;
+  /**
+   * Adds members to the sorted index `index`, or moves them to the new score (a Redis sorted set,
+   * an indexed SQLite table). Indexes keep only ids; they never hold the records themselves.
+   */
+  indexAdd(index: string, entries: readonly IndexEntry[]): Promise<void>;
+  indexRemove(index: string, members: readonly string[]): Promise<void>;
+  /** Members with min <= score <= max, by score (ties by member), after `offset`, at most `limit`. */
+  indexRange(index: string, range?: IndexRange): Promise<IndexEntry[]>;
   /** Releases connections and timers. The store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+export interface IndexEntry {
+  member: string;
+  score: number;
+}
+
+export interface IndexRange {
+  min?: number;
+  max?: number;
+  /** 'desc' lists the highest scores first (e.g. the newest cases). Default 'asc'. */
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
 }
 
 export interface LockOptions {

@@ -1,7 +1,8 @@
 import { type Clock, systemClock } from '../clock.js';
 import { NormguardError } from '../errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { checkTtl, DEFAULT_LOCK_WAIT_MS, type KvStore, type LockOptions } from './kv.js';
+import { checkTtl, DEFAULT_LOCK_WAIT_MS, type IndexEntry, type IndexRange, type KvStore, type LockOptions } from './kv.js';
+import { MemoryStructures } from './memory-structures.js';
 
 interface Entry {
   /** JSON text, so callers get copies and the same value semantics as the keyv stores. */
@@ -17,10 +18,13 @@ export class MemoryKvStore implements KvStore {
   readonly #entries = new Map<string, Entry>();
   readonly #locks = new KeyedMutex();
   readonly #clock: Clock;
+  readonly #structures: MemoryStructures;
   #closed = false;
 
   constructor(options: { clock?: Clock } = {}) {
-    this.#clock = options.clock ?? systemClock;
+    const clock = options.clock ?? systemClock;
+    this.#clock = clock;
+    this.#structures = new MemoryStructures(() => clock.now());
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
@@ -54,9 +58,35 @@ export class MemoryKvStore implements KvStore {
     return this.#locks.run(key, opts.waitMs ?? DEFAULT_LOCK_WAIT_MS, fn);
   }
 
+  async increment(key: string, by: number, ttlMs?: number): Promise<number> {
+    this.#checkOpen();
+    return this.#structures.increment(key, by, ttlMs);
+  }
+
+  async readCounters(keys: readonly string[]): Promise<number[]> {
+    this.#checkOpen();
+    return this.#structures.readCounters(keys);
+  }
+
+  async indexAdd(index: string, entries: readonly IndexEntry[]): Promise<void> {
+    this.#checkOpen();
+    this.#structures.indexAdd(index, entries);
+  }
+
+  async indexRemove(index: string, members: readonly string[]): Promise<void> {
+    this.#checkOpen();
+    this.#structures.indexRemove(index, members);
+  }
+
+  async indexRange(index: string, range?: IndexRange): Promise<IndexEntry[]> {
+    this.#checkOpen();
+    return this.#structures.indexRange(index, range);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#entries.clear();
+    this.#structures.clear();
   }
 
   #entry(value: unknown, ttlMs: number | undefined): Entry {

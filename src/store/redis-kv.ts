@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { type AtomicOps, KeyvKvStore } from './keyv-kv.js';
 import type { KvStore } from './kv.js';
 import { RedisLocks } from './redis-lock.js';
+import { redisStructures } from './redis-structures.js';
 import { messageOf, storeError } from './store-error.js';
 
 export interface RedisKvOptions {
@@ -99,6 +100,7 @@ export async function openRedisKv(options: RedisKvOptions): Promise<KvStore> {
     keyv,
     label: `Redis at ${safeUrl}`,
     atomics: () => atomics,
+    structures: redisStructures(client as unknown as Parameters<typeof redisStructures>[0], options.namespace),
     disconnect: async () => {
       locks.stop();
       if (!client.isOpen) return;

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { defaultWorkspaceSettings, type WorkspaceSettings, workspaceSettingsSchema } from '../policy/settings.js';
 import { keys } from './keys.js';
@@ -15,33 +16,37 @@ export interface SettingsCacheOptions {
   now?: () => number;
 }
 
+/** Workspaces whose settings are kept in memory; the least recently read is forgotten first. */
+const CACHED_WORKSPACES = 10_000;
+
 /** Per guild (Discord) / workspace (Slack) settings. */
 export class SettingsRepository {
   readonly #kv: KvStore;
-  readonly #cache = new Map<string, { at: number; value: WorkspaceSettings }>();
-  readonly #mode: 'exact' | number | undefined;
-  readonly #now: () => number;
+  readonly #cache: LRUCache<string, WorkspaceSettings> | null;
 
   constructor(kv: KvStore, options: SettingsCacheOptions = {}) {
     this.#kv = kv;
-    this.#mode = options.cache;
-    this.#now = options.now ?? Date.now;
+    const now = options.now ?? Date.now;
+    this.#cache =
+      options.cache === undefined
+        ? null
+        : new LRUCache<string, WorkspaceSettings>({
+            max: CACHED_WORKSPACES,
+            ...(options.cache === 'exact' ? {} : { ttl: options.cache, ttlResolution: 0 }),
+            // +1: lru-cache reads a start time of 0 as "no start" (a test clock may sit at 0).
+            perf: { now: () => now() + 1 },
+          });
   }
 
   #cached(workspaceId: string): WorkspaceSettings | undefined {
-    if (this.#mode === undefined) return undefined;
-    const hit = this.#cache.get(workspaceId);
-    if (!hit) return undefined;
-    if (this.#mode !== 'exact' && this.#now() - hit.at > this.#mode) return undefined;
-    return hit.value;
+    return this.#cache?.get(workspaceId);
   }
 
   #remember(workspaceId: string, value: WorkspaceSettings): WorkspaceSettings {
-    if (this.#mode === undefined) return value;
+    if (this.#cache === null) return value;
     // Shared between callers, so frozen: a caller that edited it in place would corrupt everyone's.
     const frozen = deepFreeze(value);
-    this.#cache.set(workspaceId, { at: this.#now(), value: frozen });
-    if (this.#cache.size > 10_000) this.#cache.delete(this.#cache.keys().next().value as string);
+    this.#cache.set(workspaceId, frozen);
     return frozen;
   }
 
@@ -73,7 +78,7 @@ export class SettingsRepository {
     const key = keys.settings(workspaceId);
     return this.#kv.withLock(key, async () => {
       // Read through to the store: under the lock the change must start from the latest record.
-      this.#cache.delete(workspaceId);
+      this.#cache?.delete(workspaceId);
       const next = workspaceSettingsSchema.parse(await change(structuredClone(await this.get(workspaceId))));
       await this.#kv.set(key, next);
       return this.#remember(workspaceId, next);

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { KeyvKvStore } from './keyv-kv.js';
 import type { KvStore } from './kv.js';
 import { localAtomics } from './local-atomics.js';
+import { createStructureTables, pruneExpiredCounters, sqliteStructures } from './sqlite-structures.js';
 import { messageOf, storeError } from './store-error.js';
 
 export const SQLITE_FILE_NAME = 'normguard.sqlite';
@@ -52,6 +53,7 @@ export async function openSqliteKv(options: SqliteKvOptions): Promise<KvStore> {
     // With WAL, NORMAL still survives a crash of the process (kill -9); only an OS crash or power
     // loss can lose the last commits. FULL fsyncs every write: about 1,900 dedupe claims a second here.
     await adapter.query('PRAGMA synchronous = NORMAL');
+    await createStructureTables(adapter);
   } catch (err) {
     await adapter.disconnect().catch(() => undefined);
     throw storeError(`${label}: cannot open the database: ${messageOf(err)}`, err);
@@ -59,6 +61,7 @@ export async function openSqliteKv(options: SqliteKvOptions): Promise<KvStore> {
   const prune = async () => {
     try {
       await pruneExpired(adapter, options.namespace, Date.now());
+      await pruneExpiredCounters(adapter, options.namespace, Date.now());
     } catch (err) {
       log.warn({ err: messageOf(err) }, 'could not prune expired keys');
     }
@@ -70,6 +73,7 @@ export async function openSqliteKv(options: SqliteKvOptions): Promise<KvStore> {
     keyv,
     label,
     atomics: localAtomics,
+    structures: sqliteStructures(adapter, options.namespace),
     disconnect: async () => {
       clearInterval(pruning);
       await adapter.disconnect();

@@ -58,11 +58,11 @@ beforeAll(async () => {
       assessment: flagged(s.norm),
       rule: 'flag-threshold',
     });
-    if (s.decision) await cases.transition(c.id, { actor: 'mod-1', action: s.decision });
+    if (s.decision) await core.moderation!.cases.apply(c.id, s.decision === 'uphold' ? { type: 'uphold', actor: 'mod-1' } : { type: 'dismiss', actor: 'mod-1', reason: null });
     if (i === 0) firstDecided = (await cases.get(c.id))!;
   }
   // Another community's case stays out of this one's evaluation.
-  await cases.create({ workspaceId: 'guild-2', platform: 'discord', channelId: 'x', messageId: 'y', messageUrl: null, authorId: 'z', authorName: 'zed', messageText: 'you idiot', context: '', assessment: flagged('Be civil.'), rule: 'flag-threshold' }).then((c) => cases.transition(c.id, { actor: 'm', action: 'uphold' }));
+  await cases.create({ workspaceId: 'guild-2', platform: 'discord', channelId: 'x', messageId: 'y', messageUrl: null, authorId: 'z', authorName: 'zed', messageText: 'you idiot', context: '', assessment: flagged('Be civil.'), rule: 'flag-threshold' }).then((c) => core.moderation!.cases.apply(c.id, { type: 'uphold', actor: 'm' }));
   // The service's assessment cache already holds an answer for the first case: the evaluation must not reuse it.
   await core.assessor.assess({ strategy: 'permissibility', fields: caseItem(firstDecided)!.fields, method: 'fast', priority: 'review' });
   await core.close();

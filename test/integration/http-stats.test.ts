@@ -49,7 +49,7 @@ async function start(env: Record<string, string> = {}): Promise<App> {
       assessment: assessment(i < 2 ? 'Be civil.' : 'Be kind.'),
       rule: 'flag-threshold',
     });
-    if (decision) await cases.transition(c.id, { actor: 'mod', action: decision });
+    if (decision) await core.moderation!.cases.apply(c.id, decision === 'uphold' ? { type: 'uphold', actor: 'mod' } : { type: 'dismiss', actor: 'mod', reason: null });
   }
   await cases.create({ workspaceId: 'guild-2', platform: 'discord', channelId: 'c', messageId: 'm', messageUrl: null, authorId: 'u', messageText: 'x', context: '', assessment: assessment('Be civil.'), rule: 'flag-threshold' });
   const activity = core.moderation.activity;

@@ -14,6 +14,8 @@ import {
 } from '../../src/store/index.js';
 import { keys } from '../../src/store/keys.js';
 import { deleteNamespace, REDIS_URL, uniqueNamespace } from '../support/redis.js';
+import type { CaseService } from '../../src/moderation/cases.js';
+import { caseServiceOver } from '../support/case-service.js';
 import { ManualClock, storeBackends, type StoreBackend, type StoreFixture } from '../support/store-backends.js';
 
 const { memory: memoryBackend, sqlite: sqliteBackend, redis: redisBackend } = storeBackends('repos');
@@ -62,12 +64,14 @@ function runRepositorySuite(name: string, backend: StoreBackend): void {
     let kv: KvStore;
     let clock: ManualClock;
     let repos: Repositories;
+    let service: CaseService;
 
     beforeEach(async () => {
       fx = await backend.setup();
       kv = await fx.open();
       clock = new ManualClock();
       repos = createRepositories(kv, clock);
+      service = caseServiceOver(repos, clock);
     });
     afterEach(async () => {
       await fx.teardown();
@@ -129,49 +133,29 @@ function runRepositorySuite(name: string, backend: StoreBackend): void {
         expect(await repos.cases.get('c_aaaaaaaaaa')).toBeNull();
       });
 
-      it('transition: uphold, refuse a second decision, reopen, dismiss, with history', async () => {
+      it('apply: uphold, refuse a second decision, with history; not-found for an unknown case', async () => {
         const c = await repos.cases.create(newCase());
         clock.advance(1_000);
-        const upheld = await repos.cases.transition(c.id, { actor: 'U-mod1', action: 'uphold', reason: 'clear insult' });
+        const upheld = await service.apply(c.id, { type: 'uphold', actor: 'U-mod1' });
         expect(upheld).toMatchObject({ ok: true, case: { status: 'upheld', updatedAt: clock.now() } });
 
-        const late = await repos.cases.transition(c.id, { actor: 'U-mod2', action: 'dismiss', reason: 'banter' });
+        const late = await service.apply(c.id, { type: 'dismiss', actor: 'U-mod2', reason: 'banter' });
         expect(late).toMatchObject({ ok: false, reason: 'already-decided', case: { status: 'upheld' } });
 
-        expect(await repos.cases.transition(c.id, { actor: 'U-mod2', action: 'reopen', expectedStatus: 'dismissed' })).toMatchObject({
-          ok: false,
-          reason: 'conflict',
-        });
-        clock.advance(1_000);
-        expect(await repos.cases.transition(c.id, { actor: 'U-mod2', action: 'reopen', expectedStatus: 'upheld' })).toMatchObject({
-          ok: true,
-          case: { status: 'open' },
-        });
-        expect(await repos.cases.transition(c.id, { actor: 'U-mod2', action: 'reopen' })).toMatchObject({ ok: false, reason: 'conflict' });
-        clock.advance(1_000);
-        await repos.cases.transition(c.id, { actor: 'U-mod2', action: 'dismiss', reason: 'banter among friends' });
-
         const stored = await repos.cases.get(c.id);
-        expect(stored?.status).toBe('dismissed');
-        expect(stored?.history.map((h) => [h.actor, h.action, h.reason])).toEqual([
-          ['normguard', 'opened', null],
-          ['U-mod1', 'upheld', 'clear insult'],
-          ['U-mod2', 'reopened', null],
-          ['U-mod2', 'dismissed', 'banter among friends'],
+        expect(stored?.history.map((h) => [h.actor, h.action])).toEqual([
+          ['normguard', 'opened'],
+          ['U-mod1', 'upheld'],
         ]);
-        expect(await repos.cases.transition('c_zzzzzzzzzz', { actor: 'U-mod1', action: 'uphold' })).toEqual({
-          ok: false,
-          reason: 'not-found',
-        });
+        expect(await service.apply('c_zzzzzzzzzz', { type: 'uphold', actor: 'U-mod1' })).toMatchObject({ ok: false, reason: 'not-found' });
       });
 
-      it('two concurrent decisions on an open case: exactly one wins, the other sees the winner', async () => {
+      it('two concurrent decisions on an open case through CaseService.apply: exactly one wins, the other sees the winner', async () => {
         const c = await repos.cases.create(newCase());
-        const [a, b] = await Promise.all([
-          repos.cases.transition(c.id, { actor: 'U-mod1', action: 'uphold', expectedStatus: 'open' }),
-          repos.cases.transition(c.id, { actor: 'U-mod2', action: 'dismiss', reason: 'fine', expectedStatus: 'open' }),
+        const results = await Promise.all([
+          service.apply(c.id, { type: 'uphold', actor: 'U-mod1' }),
+          service.apply(c.id, { type: 'dismiss', actor: 'U-mod2', reason: 'fine' }),
         ]);
-        const results = [a, b];
         const winners = results.filter((r) => r.ok);
         const losers = results.filter((r) => !r.ok);
         expect(winners).toHaveLength(1);
@@ -184,6 +168,18 @@ function runRepositorySuite(name: string, backend: StoreBackend): void {
         const stored = await repos.cases.get(c.id);
         expect(stored).toEqual(winner.case);
         expect(stored?.history.filter((h) => h.action !== 'opened')).toHaveLength(1);
+      });
+
+      it('20 moderators deciding one case at once through CaseService.apply: one decision', async () => {
+        const c = await repos.cases.create(newCase());
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            service.apply(c.id, i % 2 ? { type: 'uphold', actor: `U-mod${i}` } : { type: 'dismiss', actor: `U-mod${i}`, reason: null }),
+          ),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok && r.reason === 'already-decided')).toHaveLength(19);
+        expect((await repos.cases.get(c.id))?.history.filter((h) => h.action === 'upheld' || h.action === 'dismissed')).toHaveLength(1);
       });
 
       it('attachCard and appendHistory update in place; null for an unknown case', async () => {
@@ -220,8 +216,8 @@ function runRepositorySuite(name: string, backend: StoreBackend): void {
           made.push(await repos.cases.create(newCase({ messageId: `M${i}`, authorId: i < 3 ? 'U-alice' : 'U-bob' })));
           clock.advance(60_000);
         }
-        await repos.cases.transition(made[1]!.id, { actor: 'U-mod', action: 'uphold' });
-        await repos.cases.transition(made[3]!.id, { actor: 'U-mod', action: 'dismiss' });
+        await service.apply(made[1]!.id, { type: 'uphold', actor: 'U-mod' });
+        await service.apply(made[3]!.id, { type: 'dismiss', actor: 'U-mod', reason: null });
         const ids = (cases: { id: string }[]) => cases.map((c) => c.id);
 
         expect(ids(await repos.cases.listByWorkspace('G1'))).toEqual(ids([...made].reverse()));
@@ -248,7 +244,7 @@ function runRepositorySuite(name: string, backend: StoreBackend): void {
           expect(await reopened.cases.get(c.id)).toEqual(withCard);
           expect((await reopened.cases.listByWorkspace('G1')).map((x) => x.id)).toEqual([c.id]);
           // A button pressed on the card after the restart carries only the case id.
-          expect(await reopened.cases.transition(c.id, { actor: 'U-mod1', action: 'uphold' })).toMatchObject({
+          expect(await caseServiceOver(reopened, clock).apply(c.id, { type: 'uphold', actor: 'U-mod1' })).toMatchObject({
             ok: true,
             case: { status: 'upheld', card: { messageId: 'M-card' } },
           });
@@ -304,6 +300,8 @@ describe('repositories on Redis across processes', () => {
   let namespace: string;
   let a: Repositories;
   let b: Repositories;
+  let serviceA: CaseService;
+  let serviceB: CaseService;
   const opened: KvStore[] = [];
 
   beforeEach(async () => {
@@ -312,19 +310,21 @@ describe('repositories on Redis across processes', () => {
     for (let i = 0; i < 2; i++) opened.push(await openStore({ dataDir: '/nonexistent-unused', redisUrl: REDIS_URL, namespace }));
     a = createRepositories(opened[0]!, clock);
     b = createRepositories(opened[1]!, clock);
+    serviceA = caseServiceOver(a, clock);
+    serviceB = caseServiceOver(b, clock);
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((kv) => kv.close().catch(() => undefined)));
     await deleteNamespace(namespace);
   });
 
-  it('two processes deciding the same cases at once: exactly one decision per case', async () => {
+  it('two processes deciding the same cases at once through CaseService.apply: exactly one decision per case', async () => {
     const cases = await Promise.all(Array.from({ length: 10 }, (_, i) => a.cases.create(newCase({ messageId: `M${i}` }))));
     const outcomes = await Promise.all(
       cases.map(async (c) => {
         const [x, y] = await Promise.all([
-          a.cases.transition(c.id, { actor: 'U-mod1', action: 'uphold' }),
-          b.cases.transition(c.id, { actor: 'U-mod2', action: 'dismiss', reason: 'fine' }),
+          serviceA.apply(c.id, { type: 'uphold', actor: 'U-mod1' }),
+          serviceB.apply(c.id, { type: 'dismiss', actor: 'U-mod2', reason: 'fine' }),
         ]);
         return { c, x, y };
       }),

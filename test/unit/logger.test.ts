@@ -27,3 +27,46 @@ describe('logger', () => {
     expect(all).toContain('[redacted]');
   });
 });
+
+describe('logger: errors keep their properties while secrets are scrubbed', () => {
+  it('at level error, with a secret configured: code, retryable, cause, status and the class survive; the secret does not', async () => {
+    const { lines, destination } = capture();
+    const secret = 'xoxb-secret-1234567890';
+    const log = createLogger({ level: 'error', secrets: [secret], destination });
+    const { NormguardError } = await import('../../src/errors.js');
+    // Shaped like discord.js's DiscordAPIError: an HTTP status and Discord's numeric code.
+    class DiscordAPIError extends Error {
+      readonly status = 403;
+      readonly code = 50013;
+      readonly method = 'POST';
+      readonly url = `https://discord.com/api/v10/channels/1/messages?token=${secret}`;
+      constructor() {
+        super('Missing Permissions');
+        this.name = 'DiscordAPIError[50013]';
+      }
+    }
+    const root = new DiscordAPIError();
+    const err = new NormguardError('STORE', `could not write with ${secret}`, { retryable: true, cause: root });
+    log.error({ err }, 'effect failed');
+    log.info({ err }, 'below the level: not written');
+
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    expect(line).not.toContain(secret);
+    const entry = JSON.parse(line) as { err: Record<string, unknown> & { cause: Record<string, unknown> } };
+    expect(entry.err).toMatchObject({ type: 'NormguardError', code: 'STORE', retryable: true, message: 'could not write with [redacted]' });
+    expect(entry.err.stack).toContain('NormguardError');
+    expect(entry.err.cause).toMatchObject({ type: 'DiscordAPIError', status: 403, code: 50013, method: 'POST', message: 'Missing Permissions' });
+    expect(entry.err.cause.url).toBe('https://discord.com/api/v10/channels/1/messages?token=[redacted]');
+  });
+
+  it('an error that refers to itself is logged once, not followed forever', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'error', secrets: ['s3cr3t-value'], destination });
+    const err = new Error('loop with s3cr3t-value') as Error & { self?: unknown };
+    err.self = err;
+    log.error({ err }, 'loop');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('s3cr3t-value');
+  });
+});

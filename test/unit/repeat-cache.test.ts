@@ -28,7 +28,7 @@ describe('RepeatCache', () => {
     expect(c.get(c.key('g1', 'FREE NITRO for everyone!'))).toBeNull();
   });
 
-  it('forgets after the TTL and beyond its size, least recently used first', () => {
+  it('keeps an entry for its TTL and forgets it after, and forgets beyond its size, least recently used first', () => {
     now = 0;
     const c = new RepeatCache({ ttlMs: 1000, maxEntries: 2, clock });
     c.set('a', verdict());
@@ -38,6 +38,8 @@ describe('RepeatCache', () => {
     expect(c.get('b')).toBeNull();
     expect(c.size).toBe(2);
     now = 1000;
+    expect(c.get('a')).not.toBeNull();
+    now = 1001;
     expect(c.get('a')).toBeNull();
   });
 

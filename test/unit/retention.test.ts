@@ -19,6 +19,11 @@ const assessment: Assessment = {
   usage: { promptTokens: 1, completionTokens: 1 },
 };
 
+/** A decision straight on the repository: retention is the repository's job, whoever decides. */
+function decide(repo: CaseRepository, id: string, status: 'upheld' | 'dismissed') {
+  return repo.mutate(id, (c) => ({ next: { ...c, status }, value: null }));
+}
+
 function newCase(repo: CaseRepository) {
   return repo.create({ workspaceId: 'w', platform: 'discord', channelId: 'c', messageId: 'm', messageUrl: null, authorId: 'a', messageText: 'hello', context: '', assessment, rule: 'r' });
 }
@@ -30,8 +35,8 @@ describe('retention of closed cases', () => {
     const open = await newCase(repo);
     const decided = await newCase(repo);
     const appealed = await newCase(repo);
-    await repo.transition(decided.id, { actor: 'mod', action: 'dismiss' });
-    await repo.transition(appealed.id, { actor: 'mod', action: 'uphold' });
+    await decide(repo, decided.id, 'dismissed');
+    await decide(repo, appealed.id, 'upheld');
     await repo.mutate(appealed.id, (c, t) => ({ next: { ...c, appeal: { status: 'open', text: 'x', at: t, expiresAt: t + DAY, decidedBy: null, decidedAt: null, reason: null } }, value: null }));
     now += 31 * DAY;
     expect(await repo.get(open.id)).not.toBeNull();
@@ -44,7 +49,7 @@ describe('retention of closed cases', () => {
     const kv = new MemoryKvStore({ clock });
     const repo = new CaseRepository(kv, clock);
     const c = await newCase(repo);
-    await repo.transition(c.id, { actor: 'mod', action: 'dismiss' });
+    await decide(repo, c.id, 'dismissed');
     now += 3650 * DAY;
     expect(await repo.get(c.id)).not.toBeNull();
   });
