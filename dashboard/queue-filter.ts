@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { verdictMethodSchema } from '../src/assessment/types.js';
 import type { ReviewCase } from '../src/store/case.js';
 import { scoreOf } from './format.js';
 
@@ -17,7 +18,7 @@ export const queueFilterSchema = z.object({
   to: optional(date),
   score_min: optional(score),
   score_max: optional(score),
-  method: optional(z.enum(['structured', 'fast'])),
+  method: optional(z.enum(verdictMethodSchema.options)),
   q: optional(z.string().max(200)),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;

@@ -1,3 +1,4 @@
+import { verdictMethodSchema } from '../../src/assessment/types.js';
 import type { ReviewCase } from '../../src/store/case.js';
 import { scoreOf, when } from '../format.js';
 import { html, type Html } from '../html.js';
@@ -59,7 +60,7 @@ function filters(ctx: PageContext, v: QueueView): Html {
 <div><label for="f-to">To</label><input id="f-to" name="to" type="date" value="${f.to ?? ''}"></div>
 <div><label for="f-smin">Score at least</label><input id="f-smin" name="score_min" type="number" min="0" max="1" step="0.05" inputmode="decimal" value="${f.score_min ?? ''}"></div>
 <div><label for="f-smax">Score at most</label><input id="f-smax" name="score_max" type="number" min="0" max="1" step="0.05" inputmode="decimal" value="${f.score_max ?? ''}"></div>
-<div><label for="f-method">Method</label><select id="f-method" name="method"><option value="">Any</option><option value="fast"${selected(f.method === 'fast')}>fast</option><option value="structured"${selected(f.method === 'structured')}>structured</option></select></div>
+<div><label for="f-method">Method</label><select id="f-method" name="method"><option value="">Any</option>${verdictMethodSchema.options.map((m) => html`<option value="${m}"${selected(f.method === m)}>${m}</option>`)}</select></div>
 <div class="grow"><label for="f-q">Search</label><input id="f-q" name="q" type="search" value="${f.q ?? ''}" placeholder="message, author, norm, case id"></div>
 <div class="actions"><button type="submit">Filter</button> <a href="${wsPath(ctx.workspace, 'queue')}">Reset</a></div>
 </form>`;
