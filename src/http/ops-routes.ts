@@ -7,7 +7,7 @@ export async function opsRoutes(app: FastifyInstance, deps: HttpDeps): Promise<v
   app.get('/readyz', async (_request, reply) => {
     const backends = await deps.health();
     const ready = backends.some((b) => b.reachable && b.modelPresent && b.breaker !== 'open');
-    return reply.code(ready ? 200 : 503).send({ ready, backends });
+    return reply.code(ready ? 200 : 503).send({ ready, backends, ...(deps.verdicts ? { verdicts: deps.verdicts() } : {}) });
   });
   app.get('/metrics', async (_request, reply) => {
     const text = await deps.metrics.registry.metrics();

@@ -15,6 +15,8 @@ import { opsRoutes } from './ops-routes.js';
 export interface HttpDeps {
   assessor: Assessor;
   health: () => Promise<BackendHealth[]>;
+  /** The verdict method and its calibration, for /readyz (optional: absent in some tests). */
+  verdicts?: () => Record<string, unknown>;
   metrics: Metrics;
   logger: Logger;
   apiToken?: string;
