@@ -11,8 +11,12 @@ import { actionRoutes } from './routes/actions.js';
 import { dataRoutes } from './routes/data.js';
 import { pageRoutes } from './routes/pages.js';
 import { securityHeaders } from './security.js';
+import { TtlCache, type Rights } from './platforms/types.js';
+import type { SessionWorkspace } from '../src/store/session-repository.js';
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+/** How long a rights check stands before the next change reads the platform again. */
+const RIGHTS_TTL_MS = 30_000;
 
 /** The dashboard as a Fastify plugin: its own cookies, CSRF, static files and rate limits, on the API's server. */
 export function dashboardPlugin(deps: DashboardDeps) {
@@ -30,6 +34,12 @@ export function dashboardPlugin(deps: DashboardDeps) {
       csrfOpts: { hmacKey: deps.secret },
     });
     await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3_600_000, index: false });
+
+    const rightsCache = new TtlCache<Rights | null>(RIGHTS_TTL_MS, () => deps.clock.now());
+    const recheck = (w: SessionWorkspace, userId: string) => {
+      const provider = deps.providers.find((p) => p.platform === w.platform);
+      return provider ? rightsCache.get(`${w.platform}:${w.id}:${userId}`, () => provider.rights(w.id, userId)) : Promise.resolve(null);
+    };
 
     app.decorateRequest('dash', null);
     app.decorateRequest('workspace', null);
@@ -49,6 +59,15 @@ export function dashboardPlugin(deps: DashboardDeps) {
       const id = decodeURIComponent(ws);
       request.workspace = request.dash.session.workspaces.find((w) => w.id === id) ?? null;
       if (!request.workspace) return refuse(request, reply, 403, 'You do not moderate this workspace.');
+      if (request.method !== 'POST') return;
+      // Every change re-reads the person's rights on the platform: a moderator whose role was
+      // taken away cannot act on a session opened before, and loses that session.
+      const rights = await recheck(request.workspace, request.dash.session.userId);
+      if (!rights?.moderator) {
+        await deps.sessions.revoke(request.dash.token);
+        return refuse(request, reply, 403, 'You no longer moderate this workspace; please sign in again.');
+      }
+      request.workspace = { ...request.workspace, admin: rights.admin };
     });
     app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
       if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {

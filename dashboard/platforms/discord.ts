@@ -1,7 +1,7 @@
 import { CodeChallengeMethod, OAuth2Client } from 'arctic';
 import { isAdmin, isModerator } from '../../src/moderation/preconditions.js';
 import type { SettingsRepository } from '../../src/store/settings-repository.js';
-import { SignInError, TtlCache, type SignedIn, type SignInProvider } from './types.js';
+import { SignInError, TtlCache, type Rights, type SignedIn, type SignInProvider } from './types.js';
 
 export interface DiscordSignInOptions {
   clientId: string;
@@ -23,15 +23,13 @@ const SCOPES = ['identify', 'guilds'];
 interface PartialGuild {
   id: string;
   name: string;
-  owner?: boolean;
-  permissions?: string;
 }
 
 /**
  * "Sign in with Discord": the authorisation-code flow with PKCE (arctic's client) against the
  * endpoints under DISCORD_API_URL. The user's token names the person and their servers; the
- * bot's token then reads their roles in each server the bot is in, and the bot's own
- * preconditions (`isModerator`, `isAdmin`) decide what they may open.
+ * bot's token then reads their roles and the roles' permissions in each server the bot is in,
+ * and the bot's own preconditions (`isModerator`, `isAdmin`) decide what they may open.
  */
 export function discordSignIn(o: DiscordSignInOptions): SignInProvider {
   const api = o.apiUrl.replace(/\/+$/, '');
@@ -46,6 +44,23 @@ export function discordSignIn(o: DiscordSignInOptions): SignInProvider {
     if (!res.ok) throw new SignInError('failed', `Discord answered ${res.status} to ${path.split('/')[1]}`);
     return (await res.json()) as T;
   };
+
+  /**
+   * Discord's permission algorithm at server level, from what the bot reads: the owner and
+   * Administrator hold everything; otherwise @everyone's bits and the member's roles' bits.
+   */
+  async function rightsIn(guildId: string, userId: string): Promise<Rights | null> {
+    const member = await bot<{ roles: string[] }>(`/guilds/${guildId}/members/${userId}`);
+    if (!member) return null;
+    const [guild, roles] = await Promise.all([bot<{ owner_id: string }>(`/guilds/${guildId}`), bot<Array<{ id: string; permissions: string }>>(`/guilds/${guildId}/roles`)]);
+    const byId = new Map((roles ?? []).map((r) => [r.id, BigInt(r.permissions)]));
+    let bits = byId.get(guildId) ?? 0n;
+    for (const r of member.roles) bits |= byId.get(r) ?? 0n;
+    const everything = guild?.owner_id === userId || (bits & ADMINISTRATOR) !== 0n;
+    const actor = { id: userId, roleIds: member.roles, platformModerator: everything || (bits & MANAGE_MESSAGES) !== 0n, platformAdmin: everything || (bits & MANAGE_GUILD) !== 0n };
+    const settings = await o.settings.get(guildId);
+    return { moderator: isModerator(actor, settings).ok, admin: isAdmin(actor).ok };
+  }
 
   return {
     platform: 'discord',
@@ -67,23 +82,12 @@ export function discordSignIn(o: DiscordSignInOptions): SignInProvider {
       const guilds = await asUser<PartialGuild[]>('/users/@me/guilds');
       const workspaces: SignedIn['workspaces'] = [];
       for (const g of guilds) {
-        // The bot's view of the member: absent when the bot is not in that server.
-        const member = await bot<{ roles: string[] }>(`/guilds/${g.id}/members/${user.id}`);
-        if (!member) continue;
-        const bits = BigInt(g.permissions ?? '0');
-        const everything = g.owner === true || (bits & ADMINISTRATOR) !== 0n;
-        const actor = {
-          id: user.id,
-          roleIds: member.roles,
-          platformModerator: everything || (bits & MANAGE_MESSAGES) !== 0n,
-          platformAdmin: everything || (bits & MANAGE_GUILD) !== 0n,
-        };
-        const settings = await o.settings.get(g.id);
-        if (!isModerator(actor, settings).ok) continue;
-        workspaces.push({ id: g.id, name: g.name, platform: 'discord', admin: isAdmin(actor).ok });
+        const rights = await rightsIn(g.id, user.id);
+        if (rights?.moderator) workspaces.push({ id: g.id, name: g.name, platform: 'discord', admin: rights.admin });
       }
       return { userId: user.id, name: user.global_name || user.username, workspaces };
     },
+    rights: rightsIn,
     channels: (guildId, _known) =>
       channelCache.get(guildId, async () => {
         const list = (await bot<Array<{ id: string; name: string; type: number }>>(`/guilds/${guildId}/channels`)) ?? [];

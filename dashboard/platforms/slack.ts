@@ -1,7 +1,7 @@
 import { OAuth2Client } from 'arctic';
 import { isAdmin, isModerator } from '../../src/moderation/preconditions.js';
 import type { SettingsRepository } from '../../src/store/settings-repository.js';
-import { SignInError, TtlCache, type SignedIn, type SignInProvider } from './types.js';
+import { SignInError, TtlCache, type Rights, type SignedIn, type SignInProvider } from './types.js';
 
 export interface SlackSignInOptions {
   clientId: string;
@@ -34,8 +34,25 @@ export function slackSignIn(o: SlackSignInOptions): SignInProvider {
     return body;
   };
 
+  /** As in chat: admins and owners (users.info), and the moderator user groups and users of the settings. */
+  async function rightsIn(teamId: string, userId: string): Promise<Rights | null> {
+    const user = (await call('users.info', { user: userId }).catch(() => null))?.user as { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean; deleted?: boolean } | undefined;
+    if (!user || user.deleted) return null;
+    const settings = await o.settings.get(teamId);
+    const roleIds: string[] = [];
+    for (const group of settings.moderatorRoleIds) {
+      // A failed lookup is an error, not a silent demotion.
+      const members = (await call('usergroups.users.list', { usergroup: group })).users as string[] | undefined;
+      if (members?.includes(userId)) roleIds.push(group);
+    }
+    const admin = Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
+    const actor = { id: userId, roleIds, platformModerator: false, platformAdmin: admin };
+    return { moderator: isModerator(actor, settings).ok, admin: isAdmin(actor).ok };
+  }
+
   return {
     platform: 'slack',
+    rights: rightsIn,
     label: 'Sign in with Slack',
     authorizationUrl: (state) => client.createAuthorizationURL(`${site}/openid/connect/authorize`, state, SCOPES),
     async complete(code): Promise<SignedIn> {
@@ -51,16 +68,8 @@ export function slackSignIn(o: SlackSignInOptions): SignInProvider {
       const teamName = String(info['https://slack.com/team_name'] ?? teamId);
       const own = await call('auth.test', {});
       if (!userId || teamId !== own.team_id) return { userId, name: String(info.name ?? userId), workspaces: [] };
-      const user = (await call('users.info', { user: userId })).user as { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean } | undefined;
-      const settings = await o.settings.get(teamId);
-      const roleIds: string[] = [];
-      for (const group of settings.moderatorRoleIds) {
-        const members = (await call('usergroups.users.list', { usergroup: group }).catch(() => ({ users: [] }))).users as string[] | undefined;
-        if (members?.includes(userId)) roleIds.push(group);
-      }
-      const admin = Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
-      const actor = { id: userId, roleIds, platformModerator: false, platformAdmin: admin };
-      const workspaces = isModerator(actor, settings).ok ? [{ id: teamId, name: teamName, platform: 'slack' as const, admin: isAdmin(actor).ok }] : [];
+      const rights = await rightsIn(teamId, userId);
+      const workspaces = rights?.moderator ? [{ id: teamId, name: teamName, platform: 'slack' as const, admin: rights.admin }] : [];
       return { userId, name: String(info.name ?? userId), workspaces };
     },
     async channels(_teamId, known) {

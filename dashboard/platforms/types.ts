@@ -18,10 +18,20 @@ export interface SignInProvider {
   authorizationUrl(state: string, verifier: string): URL;
   complete(code: string, verifier: string): Promise<SignedIn>;
   /**
+   * What the person may do in one workspace now, read through the bot's own access and judged by
+   * the bot's preconditions; null when they are not a member (or the bot is not there).
+   */
+  rights(workspaceId: string, userId: string): Promise<Rights | null>;
+  /**
    * The workspace's text channels, for names and the settings form. `known` are ids the caller
    * has seen (in cases and settings): platforms that cannot list channels name at least those.
    */
   channels(workspaceId: string, known: readonly string[]): Promise<Array<{ id: string; name: string }>>;
+}
+
+export interface Rights {
+  moderator: boolean;
+  admin: boolean;
 }
 
 export class SignInError extends Error {

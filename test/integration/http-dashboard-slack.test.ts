@@ -114,6 +114,20 @@ describe('dashboard with Sign in with Slack', () => {
     expect((await mod.fetch(`/w/${teamId}/settings`)).status).toBe(403);
   });
 
+  it('a moderator whose rights were taken away cannot change anything with the session opened before, and loses it', async () => {
+    await w.configure((s) => ({ ...s, moderatorUserIds: [users.bob.id] }));
+    const bob = new Browser();
+    expect((await bob.signIn(users.bob.id)).headers.get('location')).toBe(`/w/${teamId}/queue`);
+    const csrf = await bob.csrf(`/w/${teamId}/queue`);
+    await w.configure((s) => ({ ...s, moderatorUserIds: [] }));
+    const refused = await bob.post(`/w/${teamId}/cases/${caseId}/dismiss`, { _csrf: csrf, reason: 'nope' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('no longer moderate');
+    const after = await bob.fetch(`/w/${teamId}/queue`, { headers: { accept: 'text/html' } });
+    expect(after.status).toBe(302);
+    expect(after.headers.get('location')).toMatch(/^\/login\?error=expired/);
+  });
+
   it('a member who moderates nothing is refused at sign-in', async () => {
     const alice = new Browser();
     const res = await alice.signIn(users.alice.id);
