@@ -27,7 +27,10 @@ export function settingsPage(ctx: PageContext, v: SettingsView): string {
   const body = html`${v.flash ? html`<div class="notice ${v.flash.kind}" role="${v.flash.kind === 'problem' ? 'alert' : 'status'}">${v.flash.lines.map((l) => html`<p>${l}</p>`)}</div>` : ''}
 <p>The same options and checks as <code>/ethics config</code>. Admins only.</p>
 <section aria-labelledby="h-channels"><h2 id="h-channels">Channels</h2>
-<table class="settings"><thead><tr><th scope="col">Channel</th><th scope="col" colspan="3">Mode and unclear verdicts</th></tr></thead><tbody>${rows}</tbody></table></section>
+<table class="settings"><thead><tr><th scope="col">Channel</th><th scope="col" colspan="3">Mode and unclear verdicts</th></tr></thead><tbody>${rows}
+<tr><th scope="row"><label for="new-channel">Another channel (id)</label></th><td colspan="3"><form method="post" action="${action}" class="inline">${csrf}<input id="new-channel" name="channel" type="text" autocomplete="off" required placeholder="channel id">
+<label for="new-mode" class="visually-hidden">Mode for that channel</label><select id="new-mode" name="mode">${(modeSpec?.choices ?? []).map((m) => html`<option value="${m}"${m === 'flag' ? html` selected` : ''}>${m}</option>`)}</select>
+<button type="submit">Save channel</button></form></td></tr></tbody></table></section>
 <section aria-labelledby="h-workspace"><h2 id="h-workspace">Workspace</h2>
 <form method="post" action="${action}" class="stack">${csrf}${workspaceOptions.map((o) => field(o, v))}<button type="submit" class="primary">Save workspace settings</button></form></section>
 <section aria-labelledby="h-now"><h2 id="h-now">Now in force</h2><dl class="facts">
