@@ -40,7 +40,8 @@ export async function dataRoutes(app: FastifyInstance, deps: DashboardDeps): Pro
     return reply.type('text/csv; charset=utf-8').send(toCsv(cases.map(exportRow)));
   });
 
-  app.get('/w/:ws/events', async (request, reply) => {
+  // Each open page holds one stream; a client opening them in a loop is slowed down.
+  app.get('/w/:ws/events', { config: { rateLimit: { max: 30, timeWindow: 60_000 } } }, async (request, reply) => {
     const workspaceId = request.workspace!.id;
     reply.hijack();
     const res = reply.raw;
