@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
     pool: 'forks',
+    // Chromium and redis-server present, and a private Redis unless REDIS_URL names one.
+    globalSetup: ['./test/support/global-setup.ts'],
   },
 });

@@ -1,5 +1,5 @@
 /**
- * The realistic message mix every benchmark replays: real Moral Stories actions (../shared/data)
+ * The realistic message mix every benchmark replays: real Moral Stories actions (data/moral_stories_sample.jsonl)
  * as chat messages, among the ordinary lines a community channel is mostly made of. Deterministic
  * per seed, so two runs (and normguard and the naive bot within a run) see the same messages.
  */

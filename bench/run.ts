@@ -8,6 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatCacheBench, runCacheBench } from './caches.js';
+import { formatCliStartup, runCliStartup } from './cli-startup.js';
 import { runEconomy } from './gpu-economy.js';
 import { runIngest } from './ingest.js';
 import { runInteractive } from './interactive.js';
@@ -18,7 +20,7 @@ import { runSaturation } from './saturation.js';
 import { formatScaleBench, runScaleBench } from './scale.js';
 
 const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slots 4] [--quick] [--json]
-                        [--gpu-time-scale 40] [--seed 1] [--scale]`;
+                        [--gpu-time-scale 40] [--seed 1] [--scale] [--caches] [--cli]`;
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
         'gpu-time-scale': { type: 'string' },
         seed: { type: 'string' },
         scale: { type: 'boolean' },
+        caches: { type: 'boolean' },
+        cli: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -65,6 +69,17 @@ async function main(): Promise<void> {
   // --scale: the scale-out benchmark alone (real worker and gateway processes on Redis; bench/scale.ts).
   if (values.scale) {
     process.stdout.write(`${formatScaleBench(await runScaleBench({ audits: values.quick ? 40 : undefined, ingest: values.quick ? 1_000 : undefined }))}\n`);
+    process.exit(0);
+  }
+  // --caches: the in-memory caches on lru-cache against the hand-rolled maps they replaced (bench/caches.ts).
+  if (values.caches) {
+    process.stdout.write(`${formatCacheBench(runCacheBench(values.quick ? { ops: 100_000, rounds: 3 } : {}))}\n`);
+    process.exit(0);
+  }
+  // --cli: the CLI start-up benchmark alone (the built bin/normguard.js; bench/cli-startup.ts).
+  if (values.cli) {
+    const result = await runCliStartup({ runs: values.quick ? 3 : 10, say: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`${values.json ? JSON.stringify(result) : formatCliStartup(result)}\n`);
     process.exit(0);
   }
   const latency: LatencyModel = {

@@ -1,10 +1,12 @@
 import { Assessor } from './assessment/assessor.js';
+import { Calibrator } from './calibration/calibrator.js';
+import { CalibrationStore } from './calibration/store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createInference, type Inference, type InferenceClient, type InferenceHooks } from './inference/index.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createRepositories, openStore, type KvStore, type Repositories } from './store/index.js';
+import type { KvStore, Repositories } from './store/index.js';
 import { ActivityLog } from './moderation/activity-log.js';
 import { CaseService } from './moderation/cases.js';
 import { ConversationBuffer } from './moderation/conversation-buffer.js';
@@ -47,6 +49,8 @@ export interface Engine {
   metrics: Metrics;
   inference: Inference;
   assessor: Assessor;
+  /** The frames' measured lean per model digest, for the calibrated verdict method. */
+  calibration: Calibrator;
   close(): Promise<void>;
 }
 
@@ -75,7 +79,8 @@ export interface AppOverrides extends EngineOverrides {
   repeats?: false;
 }
 
-export function createEngine(config: Config, overrides: EngineOverrides, cache?: Repositories['assessmentCache']): Engine {
+/** `stored`: the app's store, for the assessment cache and the calibration it keeps across restarts. */
+export function createEngine(config: Config, overrides: EngineOverrides, stored?: { kv: KvStore; repos: Repositories }): Engine {
   const clock = overrides.clock ?? systemClock;
   const { logger } = overrides;
   let metrics: Metrics | undefined;
@@ -99,12 +104,22 @@ export function createEngine(config: Config, overrides: EngineOverrides, cache?:
     inFlight: () => inference.scheduler.stats().active,
     breakers: () => inference.backends.map((b) => ({ url: b.url, state: b.breaker.state })),
   });
+  const model = overrides.model ?? inference.client;
+  const calibration = new Calibrator({
+    inference: model,
+    limits: { maxTokens: config.NORMGUARD_MAX_TOKENS, verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS },
+    clock,
+    logger: logger.child({ component: 'calibration' }),
+    store: stored ? new CalibrationStore(stored.kv, logger) : null,
+    digest: () => inference.modelDigest(),
+  });
   const assessor = new Assessor({
-    inference: overrides.model ?? inference.client,
+    calibration,
+    inference: model,
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,
     verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
-    cache,
+    cache: stored?.repos.assessmentCache,
     cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
     clock,
     logger,
@@ -114,13 +129,15 @@ export function createEngine(config: Config, overrides: EngineOverrides, cache?:
       passive: config.NORMGUARD_PASSIVE_DEADLINE_MS,
     },
   });
-  return { config, logger, clock, metrics, inference, assessor, close: async () => {} };
+  return { config, logger, clock, metrics, inference, assessor, calibration, close: async () => calibration.stop() };
 }
 
 /** `normguard start`, the tests and the bench: the store, the engine over it, and moderation. */
 export async function createApp(config: Config, overrides: AppOverrides): Promise<App> {
   const clock = overrides.clock ?? systemClock;
   const { logger } = overrides;
+  // Loaded only here: the Redis and SQLite clients cost one-shot CLI commands start-up time.
+  const { createRepositories, openStore } = await import('./store/index.js');
   const kv =
     overrides.kv ?? (await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger }));
   const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
@@ -130,9 +147,13 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     // processes write settings too, and a stale mode is worse than a store read.
     ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
   });
-  const engine = createEngine(config, { ...overrides, clock }, repos.assessmentCache);
+  const engine = createEngine(config, { ...overrides, clock }, { kv, repos });
   const moderation = createModeration(engine, kv, repos, overrides);
-  return { ...engine, store: { kv, repos }, moderation, close: () => kv.close() };
+  const close = async () => {
+    await engine.close();
+    await kv.close();
+  };
+  return { ...engine, store: { kv, repos }, moderation, close };
 }
 
 function createModeration(engine: Engine, kv: KvStore, repos: Repositories, overrides: Pick<AppOverrides, 'buffer' | 'repeats'>): Moderation {

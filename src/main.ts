@@ -1,6 +1,7 @@
-import { registerCommands, startAdapters, startDiscordShards } from '../adapters/index.js';
-import { startDashboard } from '../dashboard/index.js';
 import { runCli } from './cli/index.js';
+
+// discord.js and Bolt take about a second to load: only the commands that run an adapter load them.
+const adapters = () => import('../adapters/index.js');
 
 // The only place that touches process-wide state: argv, env, signals, exit code.
 const stop = new Promise<void>((resolve) => {
@@ -21,8 +22,15 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (t) => process.stderr.write(t),
   stopSignal: stop,
   // The entry point is the one place in src/ that knows the adapters: it plugs them in.
-  adapters: { start: startAdapters, register: registerCommands, shards: startDiscordShards },
-  web: startDashboard,
+  adapters: {
+    start: async (core) => (await adapters()).startAdapters(core),
+    register: async (platform, options, config) => (await adapters()).registerCommands(platform, options, config),
+    shards: async (options) => (await adapters()).startDiscordShards(options),
+  },
+  // The web dashboard (Fastify plugins, sign-in) loads only with `start`, and serves only with NORMGUARD_PUBLIC_URL.
+  web: async (core) => (await import('../dashboard/index.js')).startDashboard(core),
+  // The command registry (zod and commands/) loads only when one of its commands runs.
+  commands: async () => (await import('../adapters/cli/index.js')).cliCommands,
   // `start --shards` re-runs this entry point once per shard, with the same Node flags (tsx).
   entry: { file: process.argv[1] ?? '', execArgv: process.execArgv },
 });

@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from './app.js';
-import { createHttpServer, listen } from './http/server.js';
+import type { App, Engine } from './app.js';
+import type { Config } from './config.js';
 
 export interface Service {
   http: Server | null;
@@ -26,14 +26,16 @@ export async function startService(core: App, startAdapters?: AdapterStarter, op
   const { config, logger } = core;
   let http: Server | null = null;
   let address: AddressInfo | null = null;
-  let httpApp: Awaited<ReturnType<typeof createHttpServer>> | null = null;
+  let httpApp: FastifyInstance | null = null;
   const web = config.NORMGUARD_HTTP_ENABLED ? ((await options.web?.(core)) ?? null) : null;
   if (config.NORMGUARD_HTTP_ENABLED) {
+    const { createHttpServer, listen } = await import('./http/server.js');
     httpApp = await createHttpServer({
       plugins: web ? [web.plugin] : [],
       trustProxy: web?.trustProxy ?? false,
       assessor: core.assessor,
       health: () => core.inference.health(),
+      verdicts: () => verdictStatus(core),
       metrics: core.metrics,
       logger,
       apiToken: config.NORMGUARD_API_TOKEN,
@@ -45,6 +47,9 @@ export async function startService(core: App, startAdapters?: AdapterStarter, op
   }
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
   void core.inference.warmUp();
+  // A handful of content-free probes per frame; never blocks start-up (the calibrated method
+  // waits for it, or falls back to the contrast, on first use).
+  if (usesCalibration(config)) core.calibration.start();
   void reportOllama(core);
   let adapters: Awaited<ReturnType<AdapterStarter>> = [];
   try {
@@ -72,4 +77,19 @@ async function reportOllama(core: App): Promise<void> {
     if (h.reachable && h.modelPresent) core.logger.info({ backend: h.url, thinking: h.thinking }, 'Ollama reachable and model installed');
     else core.logger.warn({ backend: h.url }, `Ollama not ready: ${h.error ?? 'unknown problem'}; audits will fail until it is (run \`normguard doctor\`)`);
   }
+}
+
+function usesCalibration(config: Config): boolean {
+  return config.NORMGUARD_VERDICT_METHOD === 'calibrated' || config.NORMGUARD_PASSIVE_METHOD === 'calibrated';
+}
+
+/** What `/readyz` says about verdicts: the method, calibration, and whether it fell back. */
+export function verdictStatus(core: Pick<Engine, 'config' | 'calibration'>): Record<string, unknown> {
+  const calibration = core.calibration.status();
+  const method = core.config.NORMGUARD_VERDICT_METHOD;
+  const fallback =
+    method === 'calibrated' && calibration.state === 'no-logprobs'
+      ? 'the model returns no logprobs (Ollama 0.12.11 or newer needed, and no proxy that drops them): verdicts use the two-frame contrast'
+      : undefined;
+  return { method, passiveMethod: core.config.NORMGUARD_PASSIVE_METHOD, calibration, ...(fallback ? { fallback } : {}) };
 }

@@ -42,7 +42,7 @@ export async function startDiscordAdapter(app: App, options: DiscordAdapterOptio
   const flow = new ReviewFlow({ surface: new DiscordSurface(client, logger), cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
   // Decisions taken in the web dashboard go through the same flow, so the card updates as with a button.
   moderation.reviewers.set('discord', { decide: (caseId, event) => flow.decide(caseId, event) });
-  const deps = { flow, reports: new DiscordReports(app, client, flow, logger), commands: commandDeps(app) };
+  const deps = { flow, reports: new DiscordReports(app, client, flow, logger), commands: commandDeps(app), logger };
   // Scale-out: outcomes whose gateway died before rendering them are rendered here (REST reaches any guild).
   moderation.passive.adopt?.('discord', (message, outcome) => flow.render(message, outcome));
 

@@ -1,6 +1,7 @@
 import { MessageFlags, type Interaction } from 'discord.js';
-import { CHECK_MESSAGE_ACTION, REPORT_MESSAGE_ACTION } from '../../commands/ethics.js';
-import type { CommandDeps } from '../../commands/handlers.js';
+import type { CommandDeps } from '../../commands/deps.js';
+import { CHECK_MESSAGE_ACTION, REPORT_MESSAGE_ACTION } from '../../commands/index.js';
+import type { Logger } from '../../src/logger.js';
 import { parseCaseCustomId } from '../../commands/case-card.js';
 import type { ReviewFlow } from '../../commands/review/flow.js';
 import { describeError } from '../../src/errors.js';
@@ -17,6 +18,7 @@ export interface InteractionDeps {
   flow: ReviewFlow;
   reports: DiscordReports;
   commands: CommandDeps;
+  logger: Logger;
 }
 
 /** Routes one interaction; anything it does not know is still answered, never left to fail. */
@@ -28,7 +30,7 @@ export async function onInteraction(interaction: Interaction, deps: InteractionD
   if (!interaction.inGuild() && !appeal) return answer(interaction, 'normguard works inside a server.');
   if (interaction.isChatInputCommand()) return onChatInput(interaction, deps.commands);
   if (interaction.isMessageContextMenuCommand()) {
-    if (interaction.commandName === CHECK_MESSAGE_ACTION.name) return onCheckMessage(interaction, deps.commands);
+    if (interaction.commandName === CHECK_MESSAGE_ACTION.name) return onCheckMessage(interaction, deps.commands, deps.logger);
     if (interaction.commandName === REPORT_MESSAGE_ACTION.name) return deps.reports.askNote(interaction);
   }
   if (interaction.isModalSubmit() && interaction.customId.startsWith(REPORT_MODAL)) return deps.reports.onSubmit(interaction);

@@ -1,5 +1,5 @@
 import type { App as BoltApp, webApi } from '@slack/bolt';
-import type { CommandDeps } from '../../commands/handlers.js';
+import type { CommandDeps } from '../../commands/deps.js';
 import type { ReviewFlow } from '../../commands/review/flow.js';
 import type { App } from '../../src/app.js';
 import { describeError } from '../../src/errors.js';

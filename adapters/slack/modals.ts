@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
-import { ASSESS_COMMANDS } from '../../commands/ethics.js';
+import { ASSESS_COMMANDS } from '../../commands/assess.js';
+import { optionSpecs } from '../../commands/options.js';
 
 export const ASK_MODAL = 'ng:ask';
 export const CONFIG_MODAL = 'ng:config';
@@ -11,7 +12,7 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text });
 /** `/ethics` alone: choose the frame and fill the fields; fields a frame does not use are ignored. */
 export function askModal(meta: { channelId: string }): View {
   const fields = ['situation', 'intent', 'action', 'norm'] as const;
-  const spec = (name: string) => ASSESS_COMMANDS.flatMap((c) => c.options).find((o) => o.name === name);
+  const spec = (name: string) => ASSESS_COMMANDS.flatMap((c) => optionSpecs(c.options)).find((o) => o.name === name);
   return {
     type: 'modal',
     callback_id: ASK_MODAL,

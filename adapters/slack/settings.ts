@@ -1,5 +1,5 @@
 import type { AckFn, ViewOutput, ViewResponseAction } from '@slack/bolt';
-import { describeSettings } from '../../commands/handlers.js';
+import { describeSettings } from '../../commands/config.js';
 import { describeError } from '../../src/errors.js';
 import { isAdmin } from '../../src/moderation/preconditions.js';
 import { answered, type SlackContext } from './context.js';
@@ -44,6 +44,6 @@ export async function onSettingsSubmit(ctx: SlackContext, ack: AckFn<ViewRespons
   await (ack as AckFn<void>)();
   await answered(ctx, { userId, channelId: meta.channelId ?? null }, 'settings form', async () => {
     const updated = await repo.update(teamId, (current) => applySettingsForm(current, view.state.values as Record<string, Record<string, any>>));
-    await tellPrivately(ctx.client, userId, meta.channelId ?? null, describeSettings(updated));
+    await tellPrivately(ctx.client, userId, meta.channelId ?? null, describeSettings(updated, 'slack'));
   });
 }

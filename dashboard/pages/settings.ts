@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 
 export function settingsPage(ctx: PageContext, v: SettingsView): string {
   const action = wsPath(ctx.workspace, 'settings');
-  const modeSpec = channelOptions.find((o) => o.name === 'mode');
+  const modeSpec = channelOptions(ctx.workspace.platform).find((o) => o.name === 'mode');
   const csrf = html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
   const rows = v.channels.map((ch) => {
     const current = v.settings.channels[ch.id];
@@ -22,17 +22,18 @@ export function settingsPage(ctx: PageContext, v: SettingsView): string {
     return html`<tr><th scope="row">#${ch.name}</th><td colspan="3"><form method="post" action="${action}" class="inline">${csrf}<input type="hidden" name="channel" value="${ch.id}">
 <label for="${id}" class="visually-hidden">Mode for #${ch.name}</label><select id="${id}" name="mode">${(modeSpec?.choices ?? []).map((m) => html`<option value="${m}"${(current?.mode ?? 'off') === m ? html` selected` : ''}>${m}</option>`)}</select>
 <label for="u-${ch.id}" class="visually-hidden">Unclear verdicts to review in #${ch.name}</label><select id="u-${ch.id}" name="unclear_to_review"><option value="false"${current?.unclearToReview ? '' : html` selected`}>unclear: record only</option><option value="true"${current?.unclearToReview ? html` selected` : ''}>unclear: to review</option></select>
+<label for="s-${ch.id}" class="visually-hidden">Minimum calibrated score (%) in #${ch.name}; 0 turns it off</label><input id="s-${ch.id}" name="min_score" type="number" min="0" max="99" inputmode="numeric" placeholder="min score %" value="${current?.minScore ? Math.round(current.minScore * 100) : ''}">
 <button type="submit">Save #${ch.name}</button></form></td></tr>`;
   });
   const body = html`${v.flash ? html`<div class="notice ${v.flash.kind}" role="${v.flash.kind === 'problem' ? 'alert' : 'status'}">${v.flash.lines.map((l) => html`<p>${l}</p>`)}</div>` : ''}
 <p>The same options and checks as <code>/ethics config</code>. Admins only.</p>
 <section aria-labelledby="h-channels"><h2 id="h-channels">Channels</h2>
-<table class="settings"><thead><tr><th scope="col">Channel</th><th scope="col" colspan="3">Mode and unclear verdicts</th></tr></thead><tbody>${rows}
+<table class="settings"><thead><tr><th scope="col">Channel</th><th scope="col" colspan="3">Mode, unclear verdicts and minimum score</th></tr></thead><tbody>${rows}
 <tr><th scope="row"><label for="new-channel">Another channel (id)</label></th><td colspan="3"><form method="post" action="${action}" class="inline">${csrf}<input id="new-channel" name="channel" type="text" autocomplete="off" required placeholder="channel id">
 <label for="new-mode" class="visually-hidden">Mode for that channel</label><select id="new-mode" name="mode">${(modeSpec?.choices ?? []).map((m) => html`<option value="${m}"${m === 'flag' ? html` selected` : ''}>${m}</option>`)}</select>
 <button type="submit">Save channel</button></form></td></tr></tbody></table></section>
 <section aria-labelledby="h-workspace"><h2 id="h-workspace">Workspace</h2>
-<form method="post" action="${action}" class="stack">${csrf}${workspaceOptions.map((o) => field(o, v))}<button type="submit" class="primary">Save workspace settings</button></form></section>
+<form method="post" action="${action}" class="stack">${csrf}${workspaceOptions(ctx.workspace.platform).map((o) => field(o, v))}<button type="submit" class="primary">Save workspace settings</button></form></section>
 <section aria-labelledby="h-now"><h2 id="h-now">Now in force</h2><dl class="facts">
 <dt>Review channel</dt><dd>${v.settings.reviewChannelId ? `#${name(v, v.settings.reviewChannelId)}` : 'not set'}</dd>
 <dt>Thresholds</dt><dd>flag ≥ ${v.settings.thresholds.flag}; coach flags ≥ ${v.settings.thresholds.coachFlag}</dd>

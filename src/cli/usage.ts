@@ -9,16 +9,17 @@ Usage:
   normguard evaluate --situation S --intent I --action A   moral evaluation of the action (frame S2)
   normguard advise   --situation S --intent I              ethical assessment and action plan (frame S1)
   normguard why      --norm N --situation S                why the norm matters here (frame S4)
-  normguard doctor                                  check the config and every Ollama host
+  normguard doctor                                  check the config and every Ollama host (thinking control, logprobs)
+  normguard calibrate [--stories N] [--probes N]    measure each frame's lean on the served model, recommend a
+                                                    method and score threshold, and store them under its digest
+  normguard calibrate --from-cases --workspace ID   refine the score threshold from moderators' decisions
   normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate] [--method structured|fast|both]
                  [--limit N] [--concurrency N] [--out DIR] [--target-precision P]
                                                     measure the model on labelled data; writes report.json and report.html
   normguard register discord [--guild ID]           (re)register the Discord commands, globally or in one guild
 
-Options for check, evaluate, advise and why:
-  --json              print the Assessment as JSON
-  --method M          structured (prose, then a JSON verdict) or fast (JSON verdict only)
+Each command explains its options with --help, e.g. normguard check --help.
 
-Exit codes: 0 answered (eval: run completed), 2 bad input or configuration, 3 model unavailable (eval: for every item).
+Exit codes: 0 answered (eval: run completed), 2 bad input or configuration, 3 model or server unreachable (eval: for every item).
 Configuration comes from the environment and ./.env (see .env.example).
 `;

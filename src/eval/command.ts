@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createApp, createEngine, type App, type Engine } from '../app.js';
 import type { VerdictMethod } from '../assessment/types.js';
 import { secretsOf, type Config } from '../config.js';
 import { MODEL_UNAVAILABLE_CODES, NormguardError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { MORAL_STORIES_SAMPLE } from '../package-root.js';
 import { parseEvalArgs, type EvalOptions } from './args.js';
 import { casesSet } from './cases.js';
 import { renderHtml } from './html.js';
@@ -29,8 +29,8 @@ export interface EvalIo {
 
 export const EVAL_EXIT = { ok: 0, badInput: 2, modelUnavailable: 3, interrupted: 130 } as const;
 
-/** The sample shipped next to the repository (shared/data/README.md). */
-export const DEFAULT_DATA_PATH = fileURLToPath(new URL('../../../shared/data/moral_stories_sample.jsonl', import.meta.url));
+/** The sample bundled with the repository (data/README.md). */
+export const DEFAULT_DATA_PATH = MORAL_STORIES_SAMPLE;
 
 export const EVAL_USAGE = `usage: normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate]
                       [--method structured|fast|both] [--limit N] [--concurrency N] [--out DIR]

@@ -9,7 +9,7 @@ const text = z
   .trim()
   .min(1, 'is empty');
 
-/** One Moral Stories record (shared/data/README.md); the consequences are not needed to audit an action. */
+/** One Moral Stories record (data/README.md); the consequences are not needed to audit an action. */
 const storySchema = z.object(
   {
     ID: text,

@@ -4,10 +4,10 @@ import { histogram, type Histogram } from './histogram.js';
 import { agreement, classScores, confusionMatrix, mean, normErrors, percentile, type Agreement, type ClassScores, type Confusion, type NormErrors } from './metrics.js';
 import { EVAL_FRAMES, isAnswered, resultKey, type AnsweredResult, type EvalFrame, type EvalSet, type ItemResult, type SetKind } from './types.js';
 
-/** What each kind of set can and cannot tell (shared/data/README.md, "A caution for evaluations"). */
+/** What each kind of set can and cannot tell (data/README.md, "A caution for evaluations"). */
 export const SET_CAVEATS: Record<SetKind, string> = {
   'moral-stories':
-    "This set was in the model's training data (see shared/data/README.md): it checks the pipeline, not how the model judges new situations.",
+    "This set was in the model's training data (see data/README.md): it checks the pipeline, not how the model judges new situations.",
   cases:
     "Moderators' decisions: an unbiased measure of how the model judges this community's messages. " +
     'Cases exist only for messages that were flagged or reported, so it measures above all how often flags are right.',

@@ -34,7 +34,7 @@ export function classifyError(err: unknown, ctx: { url: string; model: string; t
 export function modelMissing(url: string, model: string, cause?: unknown): NormguardError {
   return new NormguardError(
     'MODEL_MISSING',
-    `model "${model}" is not installed on ${url}; create it there with \`ollama create ${model} -f ollama/Modelfile\` (see README, "Serving the model")`,
+    `model "${model}" is not installed on ${url}; create it there with \`ollama create ${model} -f ollama/Modelfile\` (see docs/deployment.md, "Serving the model")`,
     { cause },
   );
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Decision } from '../policy/decide.js';
 import type { KvStore } from '../store/kv.js';
+import { migrateLegacyCounters } from './legacy-counters.js';
 
 /** Day buckets for decision counters: stats read a handful of keys, never a scan. */
 const DAY_MS = 24 * 60 * 60_000;
@@ -24,6 +25,9 @@ const EMPTY: DecisionCounters = { audited: 0, flag: 0, explain: 0, silent: 0, un
  * explained in a channel) and what shadow mode records: counts of every decision, by day.
  */
 export class ActivityLog {
+  /** Workspaces whose pre-upgrade counters this process has already seen migrated. */
+  readonly #migrated = new Set<string>();
+
   constructor(
     private readonly kv: KvStore,
     private readonly clock: Clock,
@@ -96,6 +100,10 @@ export class ActivityLog {
   async counters(workspaceId: string, since: number): Promise<DecisionCounters> {
     const last = Math.floor(this.clock.now() / DAY_MS);
     const fields = Object.keys(EMPTY) as Array<keyof DecisionCounters>;
+    if (!this.#migrated.has(workspaceId)) {
+      await migrateLegacyCounters(this.kv, workspaceId, this.clock.now(), (day, f) => counterKey(workspaceId, day, f as keyof DecisionCounters), fields);
+      this.#migrated.add(workspaceId);
+    }
     const days: number[] = [];
     for (let day = Math.max(Math.floor(since / DAY_MS), last - 400); day <= last; day++) days.push(day);
     const values = await this.kv.readCounters(days.flatMap((day) => fields.map((f) => counterKey(workspaceId, day, f))));

@@ -7,6 +7,10 @@
  *   bot processes at the same file.
  * - Redis is for several processes (Discord shards, Slack replicas): `setIfNotExists` is one
  *   `SET NX PX` and `withLock` is a Redis lock, so both hold across processes.
+ * Beside the JSON values, two structures keyv has no words for, each in the backend's own terms:
+ * counters (`increment`: Redis INCRBY, an SQLite UPSERT — atomic on both, across processes on
+ * Redis, with no lock) and sorted indexes of ids (Redis sorted sets, an indexed SQLite table), so
+ * hot counters and growing lists are never a locked read-modify-write of one JSON record.
  * `MemoryKvStore` (memory-kv.ts) is a third, for unit tests of other modules.
  *
  * Values are stored as JSON (keyv's serialiser): plain data only, `undefined` object fields are
@@ -35,7 +39,8 @@ export interface KvStore {
   /**
    * Adds `by` to the counter `key` (absent or expired counts as 0) and returns the new value, in
    * one atomic step (Redis INCRBY, an SQLite UPSERT): no lock, no lost update. `ttlMs` is set when
-   * the counter is created and not extended by later increments, so a counter is a fixed window.
+   * the counter has no expiry (it was just created) and not extended by later increments, so a
+   * counter is a fixed window.
    * Counters live beside the values, not among them: `get` does not see them.
    */
   increment(key: string, by: number, ttlMs?: number): Promise<number>;

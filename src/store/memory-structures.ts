@@ -20,7 +20,8 @@ export class MemoryStructures {
     const now = this.#now();
     const current = this.#counters.get(key);
     const live = current !== undefined && (current.expiresAt === undefined || now < current.expiresAt);
-    const next = live ? { value: current.value + by, expiresAt: current.expiresAt } : { value: by, expiresAt: ttl === undefined ? undefined : now + ttl };
+    const fresh = ttl === undefined ? undefined : now + ttl;
+    const next = live ? { value: current.value + by, expiresAt: current.expiresAt ?? fresh } : { value: by, expiresAt: fresh };
     this.#counters.set(key, next);
     return next.value;
   }

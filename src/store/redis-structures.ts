@@ -17,7 +17,7 @@ return v`;
 /**
  * Counters are plain Redis integers under `<namespace>:count:`, indexes sorted sets under
  * `<namespace>:index:`; both beside keyv's `<namespace>::` values, so one SCAN of `<namespace>:*`
- * still finds everything a deployment wrote.
+ * still finds everything a deployment wrote. `ZRANGE … BYSCORE … LIMIT` needs Redis 6.2 or later.
  */
 export function redisStructures(client: RedisCommander, namespace: string): StructureOps {
   const counter = (key: string) => `${namespace}:count:${key}`;

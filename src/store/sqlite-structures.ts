@@ -29,12 +29,13 @@ export function sqliteStructures(adapter: KeyvSqlite, namespace: string): Struct
     async increment(key, by, ttlMs) {
       const now = Date.now();
       const expires = ttlMs === undefined ? null : now + ttlMs;
-      // In SET, `value` and `expires` are the row's old values; an expired counter starts afresh.
+      // In SET, `value` and `expires` are the row's old values; an expired counter starts afresh, and
+      // one without an expiry takes this one (as Redis's script does).
       const rows = (await adapter.query(
         `INSERT INTO ${COUNTERS} (key, value, expires) VALUES (?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET
            value = CASE WHEN expires IS NOT NULL AND expires <= ? THEN excluded.value ELSE value + excluded.value END,
-           expires = CASE WHEN expires IS NOT NULL AND expires <= ? THEN excluded.expires ELSE expires END
+           expires = CASE WHEN expires IS NULL OR expires <= ? THEN excluded.expires ELSE expires END
          RETURNING value`,
         name(key),
         by,

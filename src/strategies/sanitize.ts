@@ -5,7 +5,7 @@
  */
 
 /** Per-field length caps, in characters. Moral Stories fields are under 180 characters
- * (shared/data/README.md); conversation context gets more room but stays far inside a
+ * (data/README.md); conversation context gets more room but stays far inside a
  * 4096-token context window (about 4 characters per token). */
 export const FIELD_LIMITS = {
   situation: 1500,

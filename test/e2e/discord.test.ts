@@ -217,6 +217,27 @@ describe('Discord: passive monitoring and review threads', () => {
 
 });
 
+describe('Discord: every interaction answered', () => {
+  it('an unknown modal and an unknown select menu are answered, not left to fail', async () => {
+    const host = await w.discord.postMessage({ channelId: channels.mods, authorId: users.owner, content: 'an old message' });
+    const modal = await w.discord.submitModal({ channelId: channels.mods, userId: users.mod, customId: 'ng:from-an-old-version', fields: { text: 'x' }, force: true });
+    expect((await w.discord.waitForInteractionReply(modal.id)).content).toMatch(/no longer in use/);
+    const select = await w.discord.clickButton({ channelId: channels.mods, messageId: host.id, userId: users.mod, customId: 'ng:old-menu', componentType: 3, values: ['a'], force: true });
+    expect((await w.discord.waitForInteractionReply(select.id)).content).toMatch(/no longer in use/);
+  });
+
+  it('a handler that fails is answered with the sentence for its error code', async () => {
+    const { card, caseId } = await flagOne();
+    const [thread] = w.discord.threads();
+    await w.discord.waitForRest('POST', `/channels/${thread!.id}/messages`);
+    w.discord.failRest('POST', `/channels/${thread!.id}/messages`, { status: 403, body: { code: 50001, message: 'Missing Access' } });
+    const { id } = await click(`ng:why:${caseId}`, card.id, users.mod, MOD_PERMS);
+    const reply = await w.discord.waitForInteractionReply(id, { until: (r) => /not allowed/.test(json(r)) || w.discord.interaction(id).followups.some((f: { content?: string }) => /not allowed/.test(f.content ?? '')) });
+    const said = [json(reply), ...w.discord.interaction(id).followups.map((f: { content?: string }) => f.content ?? '')].join('\n');
+    expect(said).toMatch(/normguard is not allowed to do that here \(50001\)/);
+  });
+});
+
 describe('Discord: command registration', () => {
   it('overwrites the guild command set idempotently, derived from commands/', async () => {
     for (let i = 0; i < 2; i++) await registerDiscordCommands({ token: DISCORD_TOKEN, apiUrl: w.discord.apiUrl, guildId });

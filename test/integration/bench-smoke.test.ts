@@ -3,6 +3,7 @@
  * are not tests: this asserts only that every metric is produced and sane, never a timing.
  */
 import { describe, expect, it } from 'vitest';
+import { formatCacheBench, runCacheBench } from '../../bench/caches.js';
 import { runEconomy } from '../../bench/gpu-economy.js';
 import { runIngest } from '../../bench/ingest.js';
 import { runInteractive } from '../../bench/interactive.js';
@@ -23,6 +24,17 @@ describe('bench (smoke run with tiny sizes)', () => {
     expect(Object.values(counts).reduce((x, y) => x + y, 0)).toBe(300);
     expect(answerKey(a)).toHaveLength(counts.moral + counts.immoral);
     expect(new Set(a.map((m) => m.message.messageId)).size).toBe(300);
+  });
+
+  it('caches: each lru-cache cache beside the hand-rolled map it replaced, as a table', () => {
+    const rows = runCacheBench({ ops: 2_000, rounds: 1 });
+    expect(rows.map((r) => r.cache)).toEqual(['repeat cache', 'conversation buffer', 'settings cache']);
+    for (const r of rows) {
+      expect(r.handRolledOpsPerS).toBeGreaterThan(0);
+      expect(r.lruCacheOpsPerS).toBeGreaterThan(0);
+      expect(r.ratio).toBeCloseTo(r.lruCacheOpsPerS / r.handRolledOpsPerS, 2);
+    }
+    expect(formatCacheBench(rows).split('\n')).toHaveLength(5);
   });
 
   it('ingest', async () => {

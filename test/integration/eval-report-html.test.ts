@@ -63,7 +63,7 @@ describe('the HTML report in headless Chromium', () => {
     // One launch does both: the DOM after load on stdout, and the screenshot.
     const { stdout: dom } = await chromium(['--dump-dom', `--screenshot=${screenshot}`, '--window-size=1200,1600', '--hide-scrollbars', pathToFileURL(html).href], freshDir('chromium'));
 
-    expect(dom).toMatch(/<div id="set-banner" class="banner banner-training"[^>]*>.*in the model's training data \(see shared\/data\/README\.md\): it checks the pipeline, not how the model judges new situations\./s);
+    expect(dom).toMatch(/<div id="set-banner" class="banner banner-training"[^>]*>.*in the model's training data \(see data\/README\.md\): it checks the pipeline, not how the model judges new situations\./s);
     const report = readReport(join(out, 'run'));
     for (const method of ['structured', 'fast']) {
       // Known answers: 3 + 3 right, one wrong flag, one miss.

@@ -41,6 +41,11 @@ function runStructureSuite(name: string, backend: StoreBackend): void {
       await fx.elapse(120);
       expect(await kv.readCounters(['window'])).toEqual([0]);
       expect(await kv.increment('window', 1, 200)).toBe(1);
+      // A counter created without an expiry takes the first one an increment gives it.
+      await kv.increment('forever', 1);
+      await kv.increment('forever', 1, 200);
+      await fx.elapse(250);
+      expect(await kv.readCounters(['forever'])).toEqual([0]);
     });
 
     it('sorted index: add, move, remove, range by score both ways with offset and limit', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { MORAL_STORIES_SAMPLE } from '../../src/package-root.js';
 
 export interface MoralStory {
   ID: string;
@@ -12,8 +12,8 @@ export interface MoralStory {
   immoral_consequence: string;
 }
 
-/** The real Moral Stories sample in ../shared/data (see its README). */
-export const MORAL_STORIES_PATH = fileURLToPath(new URL('../../../shared/data/moral_stories_sample.jsonl', import.meta.url));
+/** The real Moral Stories sample bundled in data/ (see data/README.md). */
+export const MORAL_STORIES_PATH = MORAL_STORIES_SAMPLE;
 
 export function loadMoralStories(limit = Infinity): MoralStory[] {
   return readFileSync(MORAL_STORIES_PATH, 'utf8')

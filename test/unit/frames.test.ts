@@ -8,7 +8,7 @@ import {
 } from '../../src/strategies/index.js';
 import { BadInputError } from '../../src/errors.js';
 
-// A real Moral Stories record (shared/data/moral_stories_sample.jsonl, first line).
+// A real Moral Stories record (data/moral_stories_sample.jsonl, first line).
 const story = {
   norm: 'It is wrong to drive irresponsibly.',
   situation: 'Hector is stuck in a traffic jam, as the highway is closed down to a single lane due to emergency vehicles.',

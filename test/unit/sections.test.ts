@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitSections } from '../../commands/sections.js';
-import { parseInline } from '../../commands/inline.js';
-import { assessCommand } from '../../commands/ethics.js';
-import { applyConfigChange } from '../../commands/handlers.js';
+import { applyConfigChange } from '../../commands/config.js';
 import { defaultWorkspaceSettings } from '../../src/policy/settings.js';
 
 describe('splitSections', () => {
@@ -26,26 +24,6 @@ describe('splitSections', () => {
   });
 });
 
-describe('parseInline', () => {
-  const check = assessCommand('check')!;
-  it('reads labelled fields in any order, split by | or new lines', () => {
-    expect(parseInline(check, 'action: call him an idiot | situation: a game chat\nintention: win')).toEqual({
-      ok: true,
-      fields: { action: 'call him an idiot', situation: 'a game chat', intent: 'win' },
-    });
-  });
-  it('explains the syntax when a field is unlabelled, unknown or missing', () => {
-    const a = parseInline(check, 'just some words');
-    expect(a.ok).toBe(false);
-    if (!a.ok) expect(a.message).toMatch(/each field needs a label.*\/ethics check situation:/);
-    const b = parseInline(check, 'situation: x | colour: blue');
-    if (!b.ok) expect(b.message).toMatch(/has no field "colour"; it takes situation, intent, action/);
-    const c = parseInline(check, 'situation: x');
-    if (!c.ok) expect(c.message).toMatch(/needs intent, action/);
-    expect([b.ok, c.ok]).toEqual([false, false]);
-  });
-});
-
 describe('applyConfigChange', () => {
   it('sets a channel mode, defaulting to flag, and removes it when switched off', () => {
     let s = applyConfigChange(defaultWorkspaceSettings(), { channel: 'c1' });
@@ -55,6 +33,15 @@ describe('applyConfigChange', () => {
     s = applyConfigChange(s, { channel: 'c1', mode: 'off' });
     expect(s.channels.c1).toBeUndefined();
   });
+  it('sets and clears a channel’s calibrated score threshold, keeping it across other changes', () => {
+    let s = applyConfigChange(defaultWorkspaceSettings(), { channel: 'c1', min_score: 80 });
+    expect(s.channels.c1).toEqual({ mode: 'flag', unclearToReview: false, minScore: 0.8 });
+    s = applyConfigChange(s, { channel: 'c1', mode: 'coach' });
+    expect(s.channels.c1?.minScore).toBe(0.8);
+    s = applyConfigChange(s, { channel: 'c1', min_score: 0 });
+    expect(s.channels.c1).toEqual({ mode: 'coach', unclearToReview: false });
+  });
+
   it('adds roles once, removes exempt roles, sets thresholds and the review channel', () => {
     const base = defaultWorkspaceSettings();
     let s = applyConfigChange(base, { moderator_role: 'r1', exempt_role: 'r2', review_channel: 'mods', flag_threshold: 'high' });

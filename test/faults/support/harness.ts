@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
 import { startService, type Service } from '../../../src/service.js';
 import { runCli } from '../../../src/cli/index.js';
+import { cliCommands } from '../../../adapters/cli/index.js';
 import { silentLogger, type Logger } from '../../../src/logger.js';
 import type { IncomingMessage } from '../../../src/moderation/index.js';
 import type { ChannelMode } from '../../../src/policy/settings.js';
@@ -59,6 +60,7 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
     cwd: cliCwd,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
+    commands: async () => cliCommands,
   });
   return { code, stdout, stderr, ms: performance.now() - started };
 }
@@ -74,10 +76,13 @@ export interface Api {
 }
 
 /** The real service (createApp + startService) on a fresh SQLite directory. */
-export async function startApi(env: Record<string, string>, logger: Logger = silentLogger()): Promise<Api> {
+export async function startApi(env: Record<string, string>, logger: Logger = silentLogger(), options: { awaitCalibration?: boolean } = {}): Promise<Api> {
   const config = testConfig({ ...FAULT_ENV, NORMGUARD_HTTP_PORT: '0', NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-faults-')), ...env });
   const core = await createApp(config, { logger });
   const service = await startService(core);
+  // Start-up calibration probes the model in the background; a fault injected next must meet
+  // the audit under test, not a probe.
+  if (options.awaitCalibration !== false) await core.calibration.ensure();
   const base = `http://127.0.0.1:${service.address!.port}`;
   return {
     core,
