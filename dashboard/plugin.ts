@@ -4,6 +4,8 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authRoutes } from './auth-routes.js';
 import { refuse, SESSION_COOKIE, wantsHtml, type DashboardDeps } from './context.js';
@@ -14,7 +16,8 @@ import { securityHeaders } from './security.js';
 import { TtlCache, type Rights } from './platforms/types.js';
 import type { SessionWorkspace } from '../src/store/session-repository.js';
 
-const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+/** Beside this file when run from source; from dist/dashboard/ (the build), the source folder's. */
+const STATIC_DIR = [new URL('./static/', import.meta.url), new URL('../../dashboard/static/', import.meta.url)].map((u) => fileURLToPath(u)).find((dir) => existsSync(join(dir, 'dashboard.css'))) ?? fileURLToPath(new URL('./static/', import.meta.url));
 /** How long a rights check stands before the next change reads the platform again. */
 const RIGHTS_TTL_MS = 30_000;
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const marker = join(root, 'dist', 'src', 'main.js');
-const inputs = ['src', 'commands', 'adapters'];
+const inputs = ['src', 'commands', 'adapters', 'dashboard'];
 const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newest(path) {
