@@ -69,7 +69,7 @@ async function assess(request: FastifyRequest, reply: FastifyReply, deps: HttpDe
   try {
     const assessment = await deps.assessor.assess({
       strategy: body.strategy,
-      fields: { situation: body.situation, intention: body.intent, action: body.action, norm: body.norm },
+      fields: { situation: body.situation, intent: body.intent, action: body.action, norm: body.norm },
       method: body.method,
       priority: 'interactive',
       signal: abort.signal,

@@ -16,8 +16,8 @@ export class HttpError extends Error {
   }
 }
 
-/** The field names of the core (frames) as the API spells them. */
-const API_FIELD_NAMES: Record<string, string> = { intention: 'intent' };
+/** The field names of the core (frames) as the API spells them: one name everywhere now, kept as the one place a rename would go. */
+const API_FIELD_NAMES: Record<string, string> = {};
 
 export function apiFieldName(field: string): string {
   return API_FIELD_NAMES[field] ?? field;
