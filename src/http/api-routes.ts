@@ -3,7 +3,7 @@ import { BadInputError, NormguardError, isModelUnavailable } from '../errors.js'
 import { caseStats } from '../moderation/stats.js';
 import { assessBodySchema } from './assess-body.js';
 import { bearerMatches } from './auth.js';
-import { apiFieldName, badInput, HttpError, retryAfterSeconds, zodProblems } from './errors.js';
+import { badInput, HttpError, retryAfterSeconds, zodProblems } from './errors.js';
 import type { HttpDeps } from './server.js';
 import { queryObject, statsQuerySchema } from './stats-query.js';
 
@@ -77,7 +77,7 @@ async function assess(request: FastifyRequest, reply: FastifyReply, deps: HttpDe
     deps.metrics.assessments.inc({ strategy: assessment.strategy, verdict: assessment.verdict, cached: String(assessment.cached === true) });
     return assessment;
   } catch (err) {
-    if (err instanceof BadInputError) throw badInput(err.problems.map((p) => ({ field: apiFieldName(p.field), message: p.message })), 'the body has invalid fields');
+    if (err instanceof BadInputError) throw badInput(err.problems, 'the body has invalid fields');
     if (isModelUnavailable(err)) {
       throw new HttpError(503, { error: err.code.toLowerCase(), message: err.message }, { 'retry-after': retryAfterSeconds(err.retryAfterMs) });
     }

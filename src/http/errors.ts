@@ -16,16 +16,9 @@ export class HttpError extends Error {
   }
 }
 
-/** The field names of the core (frames) as the API spells them: one name everywhere now, kept as the one place a rename would go. */
-const API_FIELD_NAMES: Record<string, string> = {};
-
-export function apiFieldName(field: string): string {
-  return API_FIELD_NAMES[field] ?? field;
-}
-
 /** Zod issues as field problems; `where` names the whole input when an issue has no path. */
 export function zodProblems(error: z.ZodError, where: '(body)' | '(query)'): FieldProblem[] {
-  return error.issues.map((i) => ({ field: i.path.length > 0 ? apiFieldName(i.path.join('.')) : where, message: i.message }));
+  return error.issues.map((i) => ({ field: i.path.length > 0 ? i.path.join('.') : where, message: i.message }));
 }
 
 /** One sentence for a list of problems, in the same words as the list: `intent: is required; action: is required`. */
