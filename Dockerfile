@@ -16,6 +16,7 @@ COPY src ./src
 COPY commands ./commands
 COPY adapters ./adapters
 COPY scripts/bundle.mjs ./scripts/
+COPY dashboard ./dashboard
 RUN npm run build && npm prune --omit=dev
 
 # --- runtime: the compiled program and production dependencies only, as the unprivileged `node` user.
@@ -27,6 +28,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The dashboard's stylesheet and script, served as they are (dist/ holds only compiled TypeScript).
+COPY dashboard/static ./dashboard/static
 COPY package.json ./
 COPY bin ./bin
 COPY data/moral_stories_sample.jsonl data/README.md ./data/

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const marker = join(root, 'dist', 'cli', 'main.js');
-const inputs = ['src', 'commands', 'adapters'];
+const inputs = ['src', 'commands', 'adapters', 'dashboard'];
 const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/bundle.mjs'];
 
 function newest(path) {

@@ -12,6 +12,7 @@ import { CaseService } from './moderation/cases.js';
 import { ConversationBuffer } from './moderation/conversation-buffer.js';
 import { Monitor, type MonitorOutcome } from './moderation/monitor.js';
 import type { IncomingMessage } from './moderation/message.js';
+import type { CaseReviewers } from './moderation/reviewers.js';
 
 /** What the chat adapters share: one monitor, one case service, one conversation memory. */
 export interface Moderation {
@@ -24,6 +25,8 @@ export interface Moderation {
    * or the audit queue in a gateway (src/scale), which hands the audit to a worker process.
    */
   passive: PassiveAudits;
+  /** Each running chat adapter's way to carry out a decision taken in the web dashboard. */
+  reviewers: CaseReviewers;
 }
 
 /** Passive monitoring as the adapters see it: a message in, what to render out. */
@@ -173,5 +176,5 @@ function createModeration(engine: Engine, kv: KvStore, repos: Repositories, over
     method: config.NORMGUARD_PASSIVE_METHOD,
     ...(overrides.repeats === false ? { repeats: false as const } : {}),
   });
-  return { buffer, activity, cases, monitor, passive: monitor };
+  return { buffer, activity, cases, monitor, passive: monitor, reviewers: new Map() };
 }

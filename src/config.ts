@@ -109,6 +109,16 @@ export const configSchema = z.object({
     .min(0, 'must be a port number, e.g. 3000')
     .max(65535, 'must be a port number, e.g. 3000')
     .default(3000),
+  /** The dashboard's address as browsers reach it (through the TLS reverse proxy); unset means no dashboard. */
+  NORMGUARD_PUBLIC_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. https://normguard.example.org' }).optional()),
+  /** The Discord application's OAuth2 client (Developer Portal → OAuth2), for "Sign in with Discord". */
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_CLIENT_SECRET: optionalString,
+  /** The Slack app's client credentials (Basic Information), for "Sign in with Slack". */
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  /** How long a dashboard sign-in lasts before the moderator signs in again. */
+  NORMGUARD_SESSION_HOURS: positiveInt('12').max(720, 'must be at most 720 hours (30 days), e.g. 12').default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -149,8 +159,34 @@ function crossFieldProblems(config: Config): string[] {
   if ((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && !config.SLACK_BOT_TOKEN) {
     problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set, e.g. xoxb-… from OAuth & Permissions');
   }
+  problems.push(...dashboardProblems(config));
   if (config.NORMGUARD_INTERACTIVE_DEADLINE_MS > config.NORMGUARD_COLD_START_TIMEOUT_MS) {
     problems.push('NORMGUARD_INTERACTIVE_DEADLINE_MS: must not exceed NORMGUARD_COLD_START_TIMEOUT_MS, e.g. 45000');
+  }
+  return problems;
+}
+
+function dashboardProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const pairs = [
+    ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET'],
+    ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'],
+  ] as const;
+  for (const [id, secret] of pairs) {
+    if (Boolean(config[id]) !== Boolean(config[secret])) problems.push(`${config[id] ? secret : id}: required together with ${config[id] ? id : secret}`);
+  }
+  const url = config.NORMGUARD_PUBLIC_URL;
+  if (!url) return problems;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && !isLoopback(parsed.hostname)) problems.push(`NORMGUARD_PUBLIC_URL (${url}): must be https:// (TLS at the reverse proxy); plain http is only for 127.0.0.1 or localhost`);
+  if (parsed.pathname !== '/' || parsed.search) problems.push(`NORMGUARD_PUBLIC_URL (${url}): must be an origin without a path, e.g. https://normguard.example.org`);
+  if (!config.NORMGUARD_HTTP_ENABLED) problems.push('NORMGUARD_HTTP_ENABLED: must be true when NORMGUARD_PUBLIC_URL is set (the dashboard is served by the HTTP server)');
+  // Through the proxy every request arrives from loopback, so loopback no longer protects the API.
+  if (!config.NORMGUARD_API_TOKEN) problems.push('NORMGUARD_API_TOKEN: required when NORMGUARD_PUBLIC_URL is set, because the reverse proxy makes /v1 reachable from outside; e.g. `openssl rand -hex 24`');
+  const discord = Boolean(config.DISCORD_CLIENT_ID && config.DISCORD_CLIENT_SECRET && config.DISCORD_TOKEN);
+  const slack = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_BOT_TOKEN);
+  if (!discord && !slack) {
+    problems.push('NORMGUARD_PUBLIC_URL: the dashboard needs a sign-in: set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (with DISCORD_TOKEN), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (with SLACK_BOT_TOKEN)');
   }
   return problems;
 }
@@ -169,7 +205,7 @@ export function secretsOf(config: Config, env: Record<string, string | undefined
     .filter(([k, v]) => isSecretName(k) && v !== undefined && v.length >= 8)
     .map(([, v]) => v as string);
   const redisPassword = config.REDIS_URL ? safePassword(config.REDIS_URL) : undefined;
-  return [config.NORMGUARD_API_TOKEN, config.DISCORD_TOKEN, config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, config.SLACK_ADMIN_USER_TOKEN, redisPassword, ...fromEnv].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return [config.NORMGUARD_API_TOKEN, config.DISCORD_TOKEN, config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, config.SLACK_ADMIN_USER_TOKEN, config.DISCORD_CLIENT_SECRET, config.SLACK_CLIENT_SECRET, redisPassword, ...fromEnv].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 function safePassword(url: string): string | undefined {

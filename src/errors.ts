@@ -20,11 +20,14 @@ export class NormguardError extends Error {
   readonly code: ErrorCode;
   /** Worth trying again later (by the scheduler, or by the user). */
   readonly retryable: boolean;
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  /** When the message names a wait ("next try in 15s"), that wait, so an HTTP Retry-After can say the same. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NormguardError';
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -27,6 +27,8 @@ const code = await runCli(process.argv.slice(2), {
     register: async (platform, options, config) => (await adapters()).registerCommands(platform, options, config),
     shards: async (options) => (await adapters()).startDiscordShards(options),
   },
+  // The web dashboard (Fastify plugins, sign-in) loads only with `start`, and serves only with NORMGUARD_PUBLIC_URL.
+  web: async (core) => (await import('../dashboard/index.js')).startDashboard(core),
   // The command registry (zod and commands/) loads only when one of its commands runs.
   commands: async () => (await import('../adapters/cli/index.js')).cliCommands,
   // `start --shards` re-runs this entry point once per shard, with the same Node flags (tsx).

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, Engine } from './app.js';
@@ -13,14 +14,25 @@ export interface Service {
 /** Chat adapters are started by the caller's factory, so the core never imports an adapter. */
 export type AdapterStarter = (core: App) => Promise<Array<{ name: string; stop(): Promise<void> }>>;
 
-/** `normguard start`: the HTTP API and every configured chat adapter in one process. */
-export async function startService(core: App, startAdapters?: AdapterStarter): Promise<Service> {
+/** More on the HTTP server, started by the entry point (the web dashboard); null when switched off. */
+export type WebStarter = (core: App) => Promise<{ plugin: (app: FastifyInstance) => Promise<void>; trustProxy: boolean | string; close(): Promise<void> } | null>;
+
+export interface ServiceOptions {
+  web?: WebStarter;
+}
+
+/** `normguard start`: the HTTP API, the dashboard when configured, and every configured chat adapter in one process. */
+export async function startService(core: App, startAdapters?: AdapterStarter, options: ServiceOptions = {}): Promise<Service> {
   const { config, logger } = core;
   let http: Server | null = null;
   let address: AddressInfo | null = null;
+  let httpApp: FastifyInstance | null = null;
+  const web = config.NORMGUARD_HTTP_ENABLED ? ((await options.web?.(core)) ?? null) : null;
   if (config.NORMGUARD_HTTP_ENABLED) {
     const { createHttpServer, listen } = await import('./http/server.js');
-    http = createHttpServer({
+    httpApp = await createHttpServer({
+      plugins: web ? [web.plugin] : [],
+      trustProxy: web?.trustProxy ?? false,
       assessor: core.assessor,
       health: () => core.inference.health(),
       verdicts: () => verdictStatus(core),
@@ -29,8 +41,9 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
       apiToken: config.NORMGUARD_API_TOKEN,
       stats: { cases: core.store.repos.cases, activity: core.moderation.activity, clock: core.clock },
     });
-    address = await listen(http, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
-    logger.info({ host: address.address, port: address.port }, 'HTTP API listening');
+    address = await listen(httpApp, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
+    http = httpApp.server;
+    logger.info({ host: address.address, port: address.port, dashboard: web ? config.NORMGUARD_PUBLIC_URL : 'off' }, 'HTTP API listening');
   }
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
   void core.inference.warmUp();
@@ -42,7 +55,8 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
   try {
     adapters = (await startAdapters?.(core)) ?? [];
   } catch (err) {
-    if (http) http.close();
+    await httpApp?.close();
+    await web?.close();
     throw err;
   }
   return {
@@ -51,11 +65,8 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
     adapters: adapters.map((a) => a.name),
     stop: async () => {
       await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.warn({ err, adapter: a.name }, 'adapter did not stop cleanly'))));
-      if (http) {
-        const server = http;
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-      }
+      await httpApp?.close();
+      await web?.close();
       await core.close();
     },
   };

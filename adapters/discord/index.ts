@@ -40,6 +40,8 @@ export async function startDiscordAdapter(app: App, options: DiscordAdapterOptio
   const logger = app.logger.child({ adapter: 'discord' });
   const client = new Client({ intents: DISCORD_INTENTS, allowedMentions: NO_PINGS, ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}) });
   const flow = new ReviewFlow({ surface: new DiscordSurface(client, logger), cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
+  // Decisions taken in the web dashboard go through the same flow, so the card updates as with a button.
+  moderation.reviewers.set('discord', { decide: (caseId, event) => flow.decide(caseId, event) });
   const deps = { flow, reports: new DiscordReports(app, client, flow, logger), commands: commandDeps(app), logger };
   // Scale-out: outcomes whose gateway died before rendering them are rendered here (REST reaches any guild).
   moderation.passive.adopt?.('discord', (message, outcome) => flow.render(message, outcome));

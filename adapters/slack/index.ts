@@ -48,6 +48,8 @@ export async function startSlackAdapter(app: App, options: SlackAdapterOptions):
   const adminClient = options.adminUserToken ? new webApi.WebClient(options.adminUserToken, clientOptions) : null;
   const { moderation, store } = app;
   const flow = new ReviewFlow({ surface: new SlackSurface(client, adminClient), cases: moderation.cases, settings: store.repos.settings, kv: store.kv, logger });
+  // Decisions taken in the web dashboard go through the same flow, so the card updates as with a button.
+  moderation.reviewers.set('slack', { decide: (caseId, event) => flow.decide(caseId, event) });
   const ctx: SlackContext = { app, bolt, client, people: new SlackPeople(client), flow, commands: commandDeps(app), logger };
   // Scale-out: outcomes whose gateway died before rendering them are rendered here; a coach note
   // answers in the message's own thread (the event's thread is not in the neutral message).

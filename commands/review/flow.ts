@@ -2,6 +2,7 @@ import { describeError, isNotFound, PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { CaseService } from '../../src/moderation/cases.js';
 import type { CaseEvent } from '../../src/moderation/lifecycle.js';
+import type { DecisionResult } from '../../src/moderation/reviewers.js';
 import type { IncomingMessage } from '../../src/moderation/message.js';
 import type { MonitorOutcome } from '../../src/moderation/monitor.js';
 import { isModerator } from '../../src/moderation/preconditions.js';
@@ -195,6 +196,20 @@ export class ReviewFlow {
     }
     if (!ix.card) await ix.ephemeral(`Done: ${caseId} is ${result.case.status}.`);
     if (problems.length > 0) await ix.ephemeral(problems.join('\n'));
+  }
+
+  /**
+   * A decision taken outside chat (the web dashboard): the same transition, card refresh and
+   * effects as a button, with the problems returned instead of told to an interaction.
+   */
+  async decide(caseId: string, event: CaseEvent): Promise<DecisionResult> {
+    const result = await this.deps.cases.apply(caseId, event);
+    if (!result.ok) return { ok: false, message: result.message };
+    await this.refreshCard(result.case, null);
+    const problems = await this.effects.run(result.case, result.effects, 'actor' in event ? event.actor : null, null);
+    const latest = (await this.deps.cases.get(caseId)) ?? result.case;
+    if (result.effects.some((e) => e.kind !== 'notify-author' && e.kind !== 'notify-reporter' && e.kind !== 'post-appeal')) await this.refreshCard(latest, null);
+    return { ok: true, case: latest, problems };
   }
 
   /** "Why this norm?": S4 on the case's norm, posted in the case thread. */

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../app.js';
 import type { Role } from '../scale/index.js';
-import type { AdapterStarter } from '../service.js';
+import type { AdapterStarter, WebStarter } from '../service.js';
 import type { Config } from '../config.js';
 import { ConfigError, NormguardError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +26,8 @@ export interface CliIo {
   };
   /** The registry's model-only commands (check, evaluate, advise, why), loaded when one runs. */
   commands?: () => Promise<CliCommands>;
+  /** The web dashboard, plugged in by the entry point like the adapters; it serves only with NORMGUARD_PUBLIC_URL. */
+  web?: WebStarter;
   /** This program as a shard process runs it: the entry file and the Node flags (e.g. tsx's loader). */
   entry?: { file: string; execArgv: string[] };
 }
@@ -130,7 +132,7 @@ async function runStart(args: string[], given: Config, logger: Logger, io: CliIo
   }
   // A worker runs no chat adapter: it only audits what gateways queue.
   const adapters = role === 'worker' ? undefined : io.adapters?.start;
-  const service = await startRole(role, core, adapters).catch(async (err: Error) => {
+  const service = await startRole(role, core, adapters, role === 'worker' ? {} : { web: io.web }).catch(async (err: Error) => {
     io.stderr(`normguard: cannot start: ${err.message}\n`);
     await core.close();
     return null;

@@ -1,18 +1,16 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Assessor } from '../assessment/assessor.js';
 import type { Clock } from '../clock.js';
-import { BadInputError, NormguardError, isModelUnavailable } from '../errors.js';
 import type { BackendHealth } from '../inference/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DecisionCounters } from '../moderation/activity-log.js';
-import { caseStats } from '../moderation/stats.js';
 import type { ListOptions } from '../store/case-repository.js';
 import type { ReviewCase } from '../store/case.js';
-import { assessBodySchema } from './assess-body.js';
-import { bearerMatches } from './auth.js';
-import { queryObject, statsQuerySchema } from './stats-query.js';
+import { apiRoutes } from './api-routes.js';
+import { HttpError } from './errors.js';
+import { opsRoutes } from './ops-routes.js';
 
 export interface HttpDeps {
   assessor: Assessor;
@@ -24,6 +22,10 @@ export interface HttpDeps {
   apiToken?: string;
   /** What GET /v1/stats reads; absent when the process runs without the store. */
   stats?: StatsDeps;
+  /** More routes on the same server (the dashboard), registered after the API's. */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** Behind a reverse proxy (the dashboard's public URL): trust its X-Forwarded-* headers. */
+  trustProxy?: boolean | string;
 }
 
 export interface StatsDeps {
@@ -32,180 +34,63 @@ export interface StatsDeps {
   clock: Clock;
 }
 
-const DAY_MS = 24 * 60 * 60_000;
-const DEFAULT_STATS_DAYS = 30;
-/** Cases read for one stats answer; as `/ethics stats` reads them. */
-const STATS_CASE_LIMIT = 10_000;
+/** Requests bodies beyond this are refused with 413 before they are read into memory. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Routes whose metrics get their own label; everything else is counted as `other`. */
+const NAMED_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/v1/assess', '/v1/stats']);
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body.message ?? body.error));
-  }
-}
-
-/** The HTTP API: POST /v1/assess for pipelines, GET /v1/stats for dashboards, plus health, readiness and Prometheus metrics. */
-export function createHttpServer(deps: HttpDeps): Server {
+/**
+ * The HTTP layer on Fastify: POST /v1/assess for pipelines, GET /v1/stats for dashboards, health,
+ * readiness and Prometheus metrics, plus whatever plugins the caller mounts (the web dashboard).
+ */
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const log = deps.logger.child({ component: 'http' });
-  return createServer((req, res) => {
-    const started = performance.now();
-    const route = routeName(req);
-    handle(req, res, route, deps)
-      .catch((err: unknown) => {
-        if (err instanceof HttpError) return send(res, err.status, err.body, err.headers);
-        log.error({ err, route }, 'unhandled error in HTTP handler');
-        return send(res, 500, { error: 'internal', message: 'internal error; see the server log' });
-      })
-      .finally(() => {
-        deps.metrics.httpRequests.inc({ route, status: String(res.statusCode) });
-        deps.metrics.httpLatency.observe({ route }, (performance.now() - started) / 1000);
-      });
+  const app = Fastify({
+    logger: false, bodyLimit: MAX_BODY_BYTES, trustProxy: deps.trustProxy ?? false, return503OnClosing: false,
+    // Open event streams (the dashboard's live queue) would otherwise hold close() forever.
+    forceCloseConnections: true,
   });
-}
-
-function routeName(req: IncomingMessage): string {
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
-  return ['/healthz', '/readyz', '/metrics', '/v1/assess', '/v1/stats'].includes(path) ? path : 'other';
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse, route: string, deps: HttpDeps): Promise<void> {
-  const method = req.method ?? 'GET';
-  switch (route) {
-    case '/healthz':
-      return send(res, 200, { status: 'ok' });
-    case '/readyz': {
-      const backends = await deps.health();
-      const ready = backends.some((b) => b.reachable && b.modelPresent && b.breaker !== 'open');
-      return send(res, ready ? 200 : 503, { ready, backends, ...(deps.verdicts ? { verdicts: deps.verdicts() } : {}) });
-    }
-    case '/metrics': {
-      const text = await deps.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-      res.end(text);
-      return;
-    }
-    case '/v1/assess': {
-      if (method !== 'POST') throw new HttpError(405, { error: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' });
-      authorize(req, deps);
-      return assess(req, res, deps);
-    }
-    case '/v1/stats': {
-      if (method !== 'GET') throw new HttpError(405, { error: 'method_not_allowed', message: 'use GET' }, { allow: 'GET' });
-      authorize(req, deps);
-      return stats(req, res, deps);
-    }
-    default:
-      throw new HttpError(404, { error: 'not_found', message: `no route ${method} ${req.url}` });
-  }
-}
-
-function authorize(req: IncomingMessage, deps: HttpDeps): void {
-  if (deps.apiToken && !bearerMatches(req.headers.authorization, deps.apiToken)) {
-    throw new HttpError(401, { error: 'unauthorized', message: 'send Authorization: Bearer <NORMGUARD_API_TOKEN>' }, { 'www-authenticate': 'Bearer' });
-  }
-}
-
-/** GET /v1/stats?workspace=ID&days=N: the numbers of `/ethics stats`, for dashboards. */
-async function stats(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  if (!deps.stats) throw new HttpError(503, { error: 'no_store', message: 'stats need the store' });
-  const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  const parsed = statsQuerySchema.safeParse(queryObject(search));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message }));
-    throw new HttpError(400, { error: 'bad_input', message: 'the query has invalid parameters', problems });
-  }
-  const { workspace, days = DEFAULT_STATS_DAYS } = parsed.data;
-  const since = deps.stats.clock.now() - days * DAY_MS;
-  const [cases, decisions] = await Promise.all([
-    deps.stats.cases.listByWorkspace(workspace, { since, limit: STATS_CASE_LIMIT }),
-    deps.stats.activity.counters(workspace, since),
-  ]);
-  send(res, 200, { workspace, days, ...caseStats(cases, since), decisions });
-}
-
-async function assess(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, { error: 'unsupported_media_type', message: 'send a JSON body with content-type: application/json' });
-  }
-  const raw = await readBody(req);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, { error: 'bad_input', message: 'the body is not valid JSON', problems: [] });
-  }
-  const parsed = assessBodySchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-    throw new HttpError(400, { error: 'bad_input', message: 'the body has invalid fields', problems });
-  }
-  const body = parsed.data;
-  // A client that goes away frees its model slot instead of holding it to the end.
-  const abort = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
+  app.addHook('onResponse', async (request, reply) => {
+    const path = request.routeOptions.url ?? 'other';
+    const route = NAMED_ROUTES.has(path) ? path : 'other';
+    deps.metrics.httpRequests.inc({ route, status: String(reply.statusCode) });
+    deps.metrics.httpLatency.observe({ route }, reply.elapsedTime / 1000);
   });
-  try {
-    const assessment = await deps.assessor.assess({
-      strategy: body.strategy,
-      fields: { situation: body.situation, intent: body.intent, action: body.action, norm: body.norm },
-      method: body.method,
-      priority: 'interactive',
-      signal: abort.signal,
-    });
-    deps.metrics.assessments.inc({ strategy: assessment.strategy, verdict: assessment.verdict, cached: String(assessment.cached === true) });
-    send(res, 200, assessment);
-  } catch (err) {
-    if (err instanceof BadInputError) {
-      throw new HttpError(400, { error: 'bad_input', message: err.message, problems: err.problems.map((p) => ({ field: p.field, message: p.message })) });
-    }
-    if (isModelUnavailable(err)) {
-      throw new HttpError(503, { error: err.code.toLowerCase(), message: err.message }, { 'retry-after': '30' });
-    }
-    if (err instanceof NormguardError) throw new HttpError(502, { error: err.code.toLowerCase(), message: err.message });
-    throw err;
+  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    if (err instanceof HttpError) return reply.code(err.status).headers(err.headers).send(err.body);
+    const mapped = frameworkError(err);
+    if (mapped) return reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
+    log.error({ err, route: request.routeOptions.url }, 'unhandled error in HTTP handler');
+    return reply.code(500).send({ error: 'internal', message: 'internal error; see the server log' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  await app.register(opsRoutes, deps);
+  await app.register(apiRoutes, deps);
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}
+
+/** Fastify's own refusals (body parsing, size, rate limit) in the API's error vocabulary. */
+function frameworkError(err: FastifyError): HttpError | null {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpError(415, { error: 'unsupported_media_type', message: 'send a JSON body with content-type: application/json' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new HttpError(400, { error: 'bad_input', message: '(body): is required', problems: [{ field: '(body)', message: 'is required' }] });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new HttpError(400, { error: 'bad_input', message: '(body): is not valid JSON', problems: [{ field: '(body)', message: 'is not valid JSON' }] });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpError(413, { error: 'payload_too_large', message: `the body is over ${MAX_BODY_BYTES} bytes` }, { connection: 'close' });
   }
+  if (err.statusCode === 429) return new HttpError(429, { error: 'rate_limited', message: err.message });
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new HttpError(err.statusCode, { error: 'bad_request', message: err.message });
+  }
+  return null;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Drain the rest unread so the 413 still reaches the client.
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, { error: 'payload_too_large', message: `the body is over ${MAX_BODY_BYTES} bytes` }, { connection: 'close' }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-export async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server.address() as AddressInfo;
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<AddressInfo> {
+  await app.listen({ host, port });
+  return app.server.address() as AddressInfo;
 }

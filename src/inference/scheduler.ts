@@ -152,6 +152,7 @@ export class Scheduler {
     const reason = last?.message ?? 'every Ollama host is failing';
     return new NormguardError(last?.code ?? 'MODEL_UNAVAILABLE', `${reason} (next try in ${Math.ceil(soonest / 1000)}s)`, {
       retryable: true,
+      retryAfterMs: soonest,
     });
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { App } from '../app.js';
-import { startService, type AdapterStarter, type Service } from '../service.js';
+import { startService, type AdapterStarter, type Service, type ServiceOptions } from '../service.js';
 import { ConfigError } from '../errors.js';
 import { addAuditQueueGauges } from '../metrics.js';
 import { AuditQueue } from './audit-queue.js';
@@ -41,10 +41,10 @@ export function workerConcurrency(config: App['config']): number {
   return config.NORMGUARD_SLOTS * config.OLLAMA_HOST.length;
 }
 
-export async function startRole(role: Role, core: App, startAdapters?: AdapterStarter): Promise<RoleService> {
+export async function startRole(role: Role, core: App, startAdapters?: AdapterStarter, options: ServiceOptions = {}): Promise<RoleService> {
   checkRoleConfig(role, core);
   if (role === 'all') {
-    const service = await startService(core, startAdapters);
+    const service = await startService(core, startAdapters, options);
     return { ...service, role, summary: 'all roles in one process (no queue)' };
   }
   const { config } = core;
@@ -100,6 +100,6 @@ export async function startRole(role: Role, core: App, startAdapters?: AdapterSt
     await closeQueue();
     await core.close();
   };
-  const service = await startService({ ...core, moderation: { ...moderation, passive: gateway }, close: closeAll }, startAdapters);
+  const service = await startService({ ...core, moderation: { ...moderation, passive: gateway }, close: closeAll }, startAdapters, options);
   return { ...service, role, gateway, queue, summary: `gateway ${id}: passive audits go to the queue` };
 }

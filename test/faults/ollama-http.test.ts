@@ -61,6 +61,11 @@ const CASES: Case[] = [
   { name: 'empty answer, every time', fault: 'empty', status: 502, expect: { error: 'bad_output' }, ready: true },
 ];
 
+/** The wait an error message states ("next try in 15s"), as Retry-After must repeat it. */
+function statedWait(body: Record<string, unknown>): string | undefined {
+  return /next try in (\d+)s/.exec(String(body.message ?? ''))?.[1];
+}
+
 describe('HTTP API: POST /v1/assess and /readyz while Ollama misbehaves', () => {
   it.each(CASES)('$name', async ({ name, fault, options, status, expect: body, ready }) => {
     api = await startApi({ OLLAMA_HOST: sim.url });
@@ -69,7 +74,7 @@ describe('HTTP API: POST /v1/assess and /readyz while Ollama misbehaves', () => 
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(r.body).toMatchObject(body);
     expect(r.ms).toBeLessThan(INTERACTIVE_DEADLINE_MS + SLACK_MS);
-    if (status === 503) expect(r.retryAfter).toBe('30');
+    if (status === 503) expect(r.retryAfter).toBe(statedWait(r.body) ?? '30');
     expect(JSON.stringify(r.body)).not.toMatch(/\bat .*\.ts:\d+|<\/?think>/);
     const readyz = await expectReadyzTruthful(api, ready);
     const what = status === 200 ? `verdict ${String(r.body.verdict)}${r.body.raw !== undefined ? ' (raw output kept)' : ''}` : `error ${String(r.body.error)}`;
@@ -82,7 +87,9 @@ describe('HTTP API: POST /v1/assess and /readyz while Ollama misbehaves', () => 
     expect((await fetch(`${api.base}/healthz`)).status).toBe(200);
     await expectReadyzTruthful(api, false, { reachable: false, error: expect.stringContaining('cannot reach Ollama') });
     const down = await api.assess();
-    expect(down).toMatchObject({ status: 503, retryAfter: '30', body: { error: 'model_unavailable' } });
+    expect(down).toMatchObject({ status: 503, body: { error: 'model_unavailable' } });
+    // Retry-After says the wait the message states (an open breaker's "next try in Ns"), else 30 s.
+    expect(down.retryAfter).toBe(statedWait(down.body) ?? '30');
     expect(down.ms).toBeLessThan(INTERACTIVE_DEADLINE_MS + SLACK_MS);
 
     const late = await startOllamaSimulator({ port });

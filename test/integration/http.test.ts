@@ -84,6 +84,46 @@ describe('HTTP API', () => {
     expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(0);
   });
 
+  it('speaks one vocabulary: the field the client sent, "is required", the aliases, the same words in message and problems', async () => {
+    await start();
+    let res = await post({ strategy: 'check', situation: 'x' });
+    expect(await res.json()).toEqual({
+      error: 'bad_input',
+      message: 'intent: is required; action: is required',
+      problems: [
+        { field: 'intent', message: 'is required' },
+        { field: 'action', message: 'is required' },
+      ],
+    });
+    res = await post({});
+    expect(await res.json()).toEqual({
+      error: 'bad_input',
+      message: 'strategy: is required; situation: is required',
+      problems: [
+        { field: 'strategy', message: 'is required' },
+        { field: 'situation', message: 'is required' },
+      ],
+    });
+    res = await post('');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ problems: [{ field: '(body)', message: 'is required' }] });
+    res = await post({ ...body, strategy: 'judge' });
+    const strategy = ((await res.json()) as { problems: Array<{ field: string; message: string }> }).problems[0]!;
+    expect(strategy.field).toBe('strategy');
+    for (const name of ['guidance', 'evaluation', 'permissibility', 'norm-rationale', 'advise', 'evaluate', 'check', 'why']) expect(strategy.message).toContain(name);
+  });
+
+  it('Retry-After states the same wait as the body when the breaker is open', async () => {
+    await start();
+    sim.inject('http500', { paths: ['/v1/chat/completions'] });
+    for (let i = 0; i < 3; i++) expect((await post(body)).status).toBe(503);
+    const res = await post(body);
+    const { message } = (await res.json()) as { message: string };
+    const wait = /next try in (\d+)s/.exec(message)?.[1];
+    expect(wait, message).toBeDefined();
+    expect(res.headers.get('retry-after')).toBe(wait);
+  });
+
   it('requires the bearer token when one is configured', async () => {
     await start({ NORMGUARD_API_TOKEN: TOKEN });
     expect((await post(body)).status).toBe(401);
@@ -155,9 +195,10 @@ describe('HTTP API', () => {
     sim = await startOllamaSimulator();
   });
 
-  it('unknown routes are 404 and wrong methods 405', async () => {
+  it('unknown routes are 404 and wrong methods 405; without a public URL there is no dashboard', async () => {
     await start();
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+    for (const path of ['/login', '/auth/discord', '/w/1/queue', '/static/dashboard.css']) expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     expect((await fetch(`${base}/v1/assess`)).status).toBe(405);
   });
 });

@@ -65,6 +65,26 @@ describe('config', () => {
     expect(parseConfig({ NORMGUARD_HTTP_HOST: '0.0.0.0', NORMGUARD_HTTP_ENABLED: 'false' }).NORMGUARD_HTTP_ENABLED).toBe(false);
   });
 
+  it('turns the dashboard on only with a public URL, https unless loopback, an API token and a sign-in', () => {
+    const dashboard = { NORMGUARD_PUBLIC_URL: 'https://mod.example.org', NORMGUARD_API_TOKEN: 'x'.repeat(20), DISCORD_TOKEN: 'bot', DISCORD_CLIENT_ID: '123', DISCORD_CLIENT_SECRET: 'client-secret' };
+    expect(parseConfig(dashboard).NORMGUARD_PUBLIC_URL).toBe('https://mod.example.org');
+    expect(parseConfig({}).NORMGUARD_PUBLIC_URL).toBeUndefined();
+    const problems = (env: Record<string, string>) => {
+      try {
+        parseConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ ...dashboard, NORMGUARD_PUBLIC_URL: 'http://mod.example.org' })).toEqual([expect.stringMatching(/^NORMGUARD_PUBLIC_URL .*must be https/)]);
+    expect(problems({ ...dashboard, NORMGUARD_PUBLIC_URL: 'http://127.0.0.1:8787' })).toEqual([]);
+    expect(problems({ ...dashboard, NORMGUARD_PUBLIC_URL: 'https://mod.example.org/dash' })).toEqual([expect.stringMatching(/without a path/)]);
+    expect(problems({ ...dashboard, NORMGUARD_API_TOKEN: '' })).toEqual([expect.stringMatching(/^NORMGUARD_API_TOKEN: required when NORMGUARD_PUBLIC_URL/)]);
+    expect(problems({ ...dashboard, DISCORD_CLIENT_SECRET: '' })).toEqual([expect.stringMatching(/^DISCORD_CLIENT_SECRET: required together/), expect.stringMatching(/needs a sign-in/)]);
+    expect(problems({ NORMGUARD_PUBLIC_URL: 'https://mod.example.org', NORMGUARD_API_TOKEN: 'x'.repeat(20) })).toEqual([expect.stringMatching(/needs a sign-in/)]);
+  });
+
   it('never echoes a secret value in a problem line', () => {
     const [line] = problems({ NORMGUARD_API_TOKEN: 'short-secret' });
     expect(line).toMatch(/^NORMGUARD_API_TOKEN: must be at least 16/);

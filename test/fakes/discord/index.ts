@@ -11,6 +11,7 @@ import type { FakeContext } from './context.js';
 import { defaultGuild, FIXTURE } from './fixture.js';
 import { Gateway, Intent, PRIVILEGED_INTENTS } from './gateway.js';
 import { Injector } from './inject.js';
+import { createDiscordOAuth } from './oauth.js';
 import { InteractionStore } from './interactions.js';
 import { MessageStore } from './messages.js';
 import { guildCreatePayload, memberPayload, userPayload } from './payloads.js';
@@ -118,7 +119,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const injector = new Injector(ctx);
   const replies = new Replies(ctx, () => describeCalls(rest.calls));
 
-  const server = createServer((req, res) => void rest.handle(req, res));
+  const oauth = createDiscordOAuth(world, applicationId, options.clientSecret);
+  const server = createServer((req, res) => void oauth.handle(req, res).then((handled) => (handled ? undefined : rest.handle(req, res))));
   const wss = new WebSocketServer({ server });
   wss.on('connection', (ws) => gateway.accept(ws));
   await new Promise<void>((resolve, reject) => {
@@ -142,6 +144,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
     rest: rest.calls,
     restTo,
+    oauth: oauth.state,
     waitForRest: (method, path, opts = {}) => {
       const count = opts.count ?? 1;
       const timeoutMs = opts.timeoutMs ?? 10_000;

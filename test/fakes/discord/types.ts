@@ -52,6 +52,8 @@ export interface GuildSpec {
 
 export interface FakeDiscordOptions {
   port?: number;
+  /** The OAuth2 client secret the token endpoint accepts (the client id is the application id). */
+  clientSecret?: string;
   applicationId?: string;
   bot?: { id: string; username: string };
   guilds?: GuildSpec[];
@@ -238,6 +240,8 @@ export interface ReplyWaitOptions {
 
 export interface FakeDiscord {
   apiUrl: string;
+  /** The OAuth2 side (sign-in with Discord): client credentials and the calls it answered. */
+  oauth: import('./oauth.js').FakeDiscordOAuth;
   gatewayUrl: string;
   port: number;
   applicationId: string;

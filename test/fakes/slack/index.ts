@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CallLog } from './call-log.js';
 import { defaultChannels, defaultUsergroups, defaultUsers, SLACK_FIXTURE } from './fixture.js';
 import { ResponseUrls } from './response-urls.js';
+import { createSlackOidc } from './oidc.js';
 import { ApiFaults } from './faults.js';
 import { createFakeSlackServer } from './server.js';
 import { SocketModeServer } from './socket-mode.js';
@@ -62,9 +63,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
   const changes = new Notifier();
   const onChange = () => changes.notify();
+  const users = options.users ?? defaultUsers();
+  const oidc = createSlackOidc(users, { id: identity.teamId, name: identity.teamName, domain: SLACK_FIXTURE.teamDomain }, options.clientId, options.clientSecret);
   const ws = createWorkspace({
     identity,
-    users: options.users ?? defaultUsers(),
+    users,
     channels: options.channels ?? defaultChannels(),
     usergroups: options.usergroups ?? defaultUsergroups(),
     triggerTtlMs: options.triggerTtlMs ?? 3000,
@@ -76,7 +79,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const faults = new ApiFaults();
 
   let port = 0;
-  const server = createFakeSlackServer({ ws, calls, responseUrls, socketMode, faults, wsBaseUrl: () => `ws://${FAKE_SLACK_HOST}:${port}` });
+  const server = createFakeSlackServer({ ws, calls, responseUrls, socketMode, faults, wsBaseUrl: () => `ws://${FAKE_SLACK_HOST}:${port}`, oidc: oidc.handle });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, FAKE_SLACK_HOST, () => {
@@ -99,6 +102,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     url,
     port,
     apiUrl: `${url}/api/`,
+    oidc: oidc.state,
     ...identity,
     calls: calls.calls,
     callsTo: (method) => calls.to(method),

@@ -18,6 +18,8 @@ export interface ServerParts {
   socketMode: SocketModeServer;
   /** ws://127.0.0.1:PORT, known once the server listens. */
   wsBaseUrl: () => string;
+  /** Sign in with Slack: answers its own routes and returns true, or false to let the Web API have the request. */
+  oidc?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   faults: ApiFaults;
 }
 
@@ -35,6 +37,7 @@ export function createFakeSlackServer(parts: ServerParts): Server {
 }
 
 async function route(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (parts.oidc && (await parts.oidc(req, res))) return;
   const url = new URL(req.url ?? '/', 'http://fake');
   const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
   if (api?.[1]) return serveApi(parts, api[1], url, req, res);

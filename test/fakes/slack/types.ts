@@ -27,6 +27,9 @@ export interface FakeUsergroup {
 export interface FakeSlackOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** The OAuth client Sign in with Slack accepts. */
+  clientId?: string;
+  clientSecret?: string;
   teamId?: string;
   teamName?: string;
   appId?: string;
@@ -145,6 +148,8 @@ export interface FakeSlack {
   port: number;
   /** http://127.0.0.1:PORT/api/ — give it to App({ clientOptions: { slackApiUrl } }). */
   apiUrl: string;
+  /** Sign in with Slack (OpenID Connect): client credentials and the calls it answered. */
+  oidc: import('./oidc.js').FakeSlackOidc;
   teamId: string;
   appId: string;
   botUserId: string;
