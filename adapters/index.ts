@@ -1,4 +1,4 @@
-import type { Core } from '../src/app.js';
+import type { App } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import { registerDiscordCommands, startDiscordAdapter } from './discord/index.js';
 import { startSlackAdapter } from './slack/index.js';
@@ -12,7 +12,7 @@ export interface RunningAdapter {
 }
 
 /** Starts every adapter whose credentials are configured. */
-export async function startAdapters(core: Core): Promise<RunningAdapter[]> {
+export async function startAdapters(core: App): Promise<RunningAdapter[]> {
   const { config } = core;
   const running: RunningAdapter[] = [];
   try {

@@ -3,13 +3,13 @@
  * wired the way src/app.ts wires them, on MemoryKvStore-backed repositories. Only the model is
  * ever replaced, and only where a benchmark says so (`instantInference`).
  */
-import { Assessor } from '../src/assessment/index.js';
+import type { Assessor } from '../src/assessment/index.js';
 import { systemClock, type Clock } from '../src/clock.js';
 import { parseConfig, type Config } from '../src/config.js';
 import { createInference, type Completion, type CompletionRequest, type Inference, type InferenceClient } from '../src/inference/index.js';
 import { silentLogger } from '../src/logger.js';
 import { Metrics } from '../src/metrics.js';
-import { createModeration } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import type { ConversationBuffer, Monitor } from '../src/moderation/index.js';
 import type { ChannelMode } from '../src/policy/settings.js';
 import { createRepositories, MemoryKvStore, type KvStore, type Repositories } from '../src/store/index.js';
@@ -53,54 +53,39 @@ export function benchConfig(options: BotOptions): Config {
   });
 }
 
-export function createBenchBot(options: BotOptions = {}): BenchBot {
+export async function createBenchBot(options: BotOptions = {}): Promise<BenchBot> {
   const config = benchConfig(options);
   const clock = options.clock ?? systemClock;
-  const logger = silentLogger();
   const kv = options.kv ?? new MemoryKvStore({ clock });
-  // As `src/app.ts` wires the embedded (single-process) store: settings cached exactly.
-  const repos = createRepositories(kv, clock, { settingsCache: 'exact' });
-  let metrics: Metrics | null = null;
   const attempts = { count: 0, wallMs: 0 };
-  let inference: Inference | null = null;
-  let client: InferenceClient;
-  if (options.ollamaUrl) {
-    inference = createInference(config, {
-      clock,
-      logger,
-      hooks: {
-        onShed: () => metrics?.shed.inc(),
-        onAttempt: (e) => {
-          attempts.count++;
-          attempts.wallMs += e.latencyMs;
-        },
-      },
-    });
-    const { scheduler, backends } = inference;
-    metrics = new Metrics({
-      queueDepth: () => scheduler.stats().queued,
-      inFlight: () => scheduler.stats().active,
-      breakers: () => backends.map((b) => ({ url: b.url, state: b.breaker.state })),
-    });
-    client = inference.client;
-  } else {
-    client = instantInference(config.NORMGUARD_MODEL);
-  }
-  const assessor = new Assessor({
-    inference: client,
-    method: config.NORMGUARD_VERDICT_METHOD,
-    maxTokens: config.NORMGUARD_MAX_TOKENS,
-    verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
-    cache: repos.assessmentCache,
-    cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
+  // The product's composition root, on an in-memory store; only the model may be swapped out.
+  const app = await createApp(config, {
+    logger: silentLogger(),
     clock,
-    logger,
-  });
-  const { monitor, buffer } = createModeration(config, kv, repos, assessor, clock, logger, {
+    kv,
+    ...(options.ollamaUrl ? {} : { model: instantInference(config.NORMGUARD_MODEL) }),
+    hooks: {
+      onAttempt: (e) => {
+        attempts.count++;
+        attempts.wallMs += e.latencyMs;
+      },
+    },
     ...(options.buffer ? { buffer: options.buffer } : {}),
     ...(options.repeats === false ? { repeats: false as const } : {}),
   });
-  return { config, monitor, assessor, buffer, repos, kv, inference, metrics, attempts };
+  const { monitor, buffer } = app.moderation;
+  const real = options.ollamaUrl !== undefined;
+  return {
+    config,
+    monitor,
+    assessor: app.assessor,
+    buffer,
+    repos: app.store.repos,
+    kv,
+    inference: real ? app.inference : null,
+    metrics: real ? app.metrics : null,
+    attempts,
+  };
 }
 
 /** Switches monitoring on for every channel a mix with these options uses. */

@@ -115,7 +115,7 @@ export async function runEconomy(options: EconomyOptions): Promise<EconomyResult
 }
 
 async function runNormguard(sim: OllamaSimulator, mix: readonly MixMessage[], options: EconomyOptions, repeats?: false) {
-  const bot = createBenchBot({ ollamaUrl: sim.url, slots: options.latency.slots, repeats });
+  const bot = await createBenchBot({ ollamaUrl: sim.url, slots: options.latency.slots, repeats });
   await monitorChannels(bot, { channels: 8 });
   const flagged = new Set<string>();
   const outcomes: Record<string, number> = {};

@@ -37,7 +37,7 @@ export interface IngestResult {
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const warmup = options.warmup ?? Math.min(20_000, Math.max(1_000, Math.floor(options.messages / 5)));
   const shape = { seed: options.seed ?? 7, channels: options.channels ?? 8 };
-  const bot = createBenchBot();
+  const bot = await createBenchBot();
   await monitorChannels(bot, shape);
   const { monitor } = bot;
   const concurrency = options.concurrency ?? 32;

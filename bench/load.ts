@@ -35,7 +35,7 @@ export async function startRig(latency: LatencyModel, options: { seed: number; s
     latency: { decodeMsPerToken: latency.decodeMs, prefillMsPerToken: latency.prefillMs, slots: latency.slots },
     labelled: answerKey(buildMix({ ...shape, size: options.size })),
   });
-  const bot = createBenchBot({ ollamaUrl: sim.url, slots: latency.slots, env: options.env });
+  const bot = await createBenchBot({ ollamaUrl: sim.url, slots: latency.slots, env: options.env });
   await monitorChannels(bot, shape);
   return {
     sim,

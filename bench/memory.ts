@@ -129,7 +129,7 @@ function sample(messages: number): MemorySample {
 async function child(options: MemoryOptions): Promise<MemoryResult> {
   const started = performance.now();
   const shape = { seed: options.seed ?? 5, channels: options.channels, workspaces: options.workspaces };
-  const bot = createBenchBot({ kv: new StoreWithoutDedupeData(new MemoryKvStore()) });
+  const bot = await createBenchBot({ kv: new StoreWithoutDedupeData(new MemoryKvStore()) });
   await monitorChannels(bot, shape);
   const baseline = sample(0);
   const samples: MemorySample[] = [];

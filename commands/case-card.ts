@@ -64,6 +64,10 @@ export interface Enforcements {
 export interface CaseCardModel {
   caseId: string;
   title: string;
+  /** The case thread's name where a platform names threads. */
+  threadName: string;
+  /** Who wrote the message: a platform whose mentions always notify shows the name instead. */
+  author: { id: string; name: string };
   summary: string;
   verdict: ReviewCase['assessment']['verdict'];
   severity: ReviewCase['assessment']['severity'];
@@ -108,6 +112,8 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcem
   return {
     caseId: c.id,
     title: `Case ${c.id}`,
+    threadName: `${c.id} · ${c.authorName || c.authorId}`,
+    author: { id: c.authorId, name: c.authorName },
     summary: c.assessment.summary,
     verdict: c.assessment.verdict,
     severity: c.assessment.severity,

@@ -1,35 +1,62 @@
-import type { AssessCommand } from './ethics.js';
+import type { Command } from './define.js';
+import { optionSpecs, type OptionSpec } from './options.js';
 
 export const INLINE_SYNTAX =
   'Use `/ethics check situation: … | intent: … | action: …` (fields separated by `|` or new lines; ' +
   '`advise` takes situation and intent, `why` takes norm and situation), or `/ethics` alone for a form.';
 
+export type TextParse = { ok: true; input: Record<string, unknown> } | { ok: false; message: string };
+
+/** Older words people type for an option. */
+const ALIASES: Record<string, string> = { intention: 'intent' };
+
 /**
- * Parses the quick inline form Slack users type after a subcommand:
- * `situation: We are in a game chat | intent: win | action: call him an idiot`.
- * Labels may come in any order; unknown labels are an error that names them.
+ * Parses the text form of any command, as typed after `/ethics <name>` on Slack:
+ * `situation: We are in a game chat | intent: win | action: call him an idiot`,
+ * `channel: #general mode: coach`, or a bare value for the command's positional option
+ * (`/ethics case c_abcdefghij`). Labels may come in any order; an unknown one is named.
  */
-export function parseInline(command: AssessCommand, text: string): { ok: true; fields: Record<string, string> } | { ok: false; message: string } {
-  const known = command.options.filter((o) => o.kind === 'string').map((o) => o.name);
-  const fields: Record<string, string> = {};
-  const parts = text.split(/\s*(?:\||\n)\s*/).filter((p) => p.trim().length > 0);
-  for (const part of parts) {
-    const m = /^([a-z_]+)\s*[:=]\s*([\s\S]*)$/i.exec(part.trim());
-    if (!m) return { ok: false, message: `I could not read "${truncate(part)}": each field needs a label, like \`situation: …\`. ${INLINE_SYNTAX}` };
-    const label = (m[1] ?? '').toLowerCase();
-    const name = label === 'intention' ? 'intent' : label;
-    if (name === 'public') {
-      fields.public = (m[2] ?? '').trim();
-      continue;
-    }
-    if (!known.includes(name)) {
-      return { ok: false, message: `\`/ethics ${command.name}\` has no field "${label}"; it takes ${known.join(', ')}. ${INLINE_SYNTAX}` };
-    }
-    fields[name] = (m[2] ?? '').trim();
+export function parseCommandText(command: Command, text: string): TextParse {
+  const specs = optionSpecs(command.options);
+  const names = [...specs.map((s) => s.name), ...Object.keys(ALIASES)];
+  // A known label may follow a space; any other `word:` counts as a label only at the start of a
+  // field (after `|` or a new line), so a colon inside someone's words is just text.
+  const label = new RegExp(`(?:(?:^|[\\s|]+)(${names.join('|')})|(?:^|\\s*[|\\n]\\s*)([a-z_]+))\\s*[:=]\\s*`, 'gi');
+  const input: Record<string, unknown> = {};
+  const marks = [...text.matchAll(label)];
+  const lead = (marks[0] ? text.slice(0, marks[0].index) : text).trim();
+  if (lead) {
+    if (!command.positional) return { ok: false, message: `I could not read "${truncate(lead)}": each field needs a label, like \`${specs[0]?.name ?? 'name'}: …\`. ${INLINE_SYNTAX}` };
+    input[command.positional] = lead;
   }
-  const missing = known.filter((n) => command.options.find((o) => o.name === n)?.required && !fields[n]);
-  if (missing.length > 0) return { ok: false, message: `\`/ethics ${command.name}\` needs ${missing.join(', ')}. ${INLINE_SYNTAX}` };
-  return { ok: true, fields };
+  for (const [i, m] of marks.entries()) {
+    const raw = (m[1] ?? m[2] ?? '').toLowerCase();
+    const name = ALIASES[raw] ?? raw;
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) return { ok: false, message: `\`/ethics ${command.name}\` has no field "${raw}"; it takes ${specs.map((s) => s.name).join(', ')}.` };
+    const end = marks[i + 1]?.index ?? text.length;
+    input[name] = text.slice((m.index ?? 0) + m[0].length, end).replace(/[\s|]+$/, '').trim();
+  }
+  for (const spec of specs) if (typeof input[spec.name] === 'string') input[spec.name] = convert(spec, input[spec.name] as string);
+  return { ok: true, input };
+}
+
+/** Text to the option's type; Slack's escaped references (<#C1|name>, <@U1|name>, <!subteam^S1|@x>) to their ids. */
+function convert(spec: OptionSpec, value: string): unknown {
+  switch (spec.kind) {
+    case 'boolean':
+      return /^(yes|true|1|on)$/i.test(value) ? true : /^(no|false|0|off)$/i.test(value) ? false : value;
+    case 'integer':
+      return /^-?\d+$/.test(value) ? Number(value) : value;
+    case 'channel':
+      return /^<#([A-Z0-9_]+)(?:\|[^>]*)?>$/i.exec(value)?.[1] ?? value;
+    case 'user':
+      return /^<@([A-Z0-9_]+)(?:\|[^>]*)?>$/i.exec(value)?.[1] ?? value;
+    case 'role':
+      return /^<!subteam\^([A-Z0-9_]+)(?:\|[^>]*)?>$/i.exec(value)?.[1] ?? value;
+    case 'string':
+      return value;
+  }
 }
 
 function truncate(s: string): string {

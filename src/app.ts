@@ -1,18 +1,15 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Assessor } from './assessment/assessor.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createInference, type Inference } from './inference/index.js';
+import { createInference, type Inference, type InferenceClient, type InferenceHooks } from './inference/index.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import type { KvStore, Repositories } from './store/index.js';
+import { createRepositories, openStore, type KvStore, type Repositories } from './store/index.js';
 import { ActivityLog } from './moderation/activity-log.js';
 import { CaseService } from './moderation/cases.js';
 import { ConversationBuffer } from './moderation/conversation-buffer.js';
 import { Monitor, type MonitorOutcome } from './moderation/monitor.js';
 import type { IncomingMessage } from './moderation/message.js';
-import type { CommandDeps } from '../commands/handlers.js';
 
 /** What the chat adapters share: one monitor, one case service, one conversation memory. */
 export interface Moderation {
@@ -25,7 +22,6 @@ export interface Moderation {
    * or the audit queue in a gateway (src/scale), which hands the audit to a worker process.
    */
   passive: PassiveAudits;
-  commands: CommandDeps;
 }
 
 /** Passive monitoring as the adapters see it: a message in, what to render out. */
@@ -40,40 +36,58 @@ export interface PassiveAudits {
 
 export type OrphanRenderer = (message: IncomingMessage, outcome: MonitorOutcome) => Promise<void>;
 
-/** Everything the product is made of, wired once from the parsed config (the composition root). */
-export interface Core {
+/** The stateless part: enough for one-shot CLI commands, which keep no store. */
+export interface Engine {
   config: Config;
   logger: Logger;
   clock: Clock;
   metrics: Metrics;
   inference: Inference;
   assessor: Assessor;
-  /** Absent for one-shot CLI commands, which keep no state. */
-  store: { kv: KvStore; repos: Repositories } | null;
-  /** Present whenever the store is. */
-  moderation: Moderation | null;
   close(): Promise<void>;
 }
 
-export interface CoreOptions {
-  logger: Logger;
-  clock?: Clock;
-  /** Open the store (SQLite or Redis) and use the assessment cache. */
-  withStore: boolean;
+/** Everything the service is made of, wired once from the parsed config (the composition root). */
+export interface App extends Engine {
+  store: { kv: KvStore; repos: Repositories };
+  moderation: Moderation;
 }
 
-export async function createCore(config: Config, options: CoreOptions): Promise<Core> {
-  const clock = options.clock ?? systemClock;
-  const { logger } = options;
+/** What a caller may plug in instead of what the config names: tests and the bench use these. */
+export interface EngineOverrides {
+  logger: Logger;
+  clock?: Clock;
+  /** Replaces the model behind the assessor (the bench's in-process stand-in). */
+  model?: InferenceClient;
+  /** Extra observers of the scheduler (the bench counts attempts). */
+  hooks?: InferenceHooks;
+}
+
+export interface AppOverrides extends EngineOverrides {
+  /** An already-open store instead of the configured SQLite or Redis. */
+  kv?: KvStore;
+  /** Conversation memory bounds (the product default when absent). */
+  buffer?: ConstructorParameters<typeof ConversationBuffer>[0];
+  /** `false` turns the monitor's repeat cache off (the bench measures what it saves). */
+  repeats?: false;
+}
+
+export function createEngine(config: Config, overrides: EngineOverrides, cache?: Repositories['assessmentCache']): Engine {
+  const clock = overrides.clock ?? systemClock;
+  const { logger } = overrides;
   let metrics: Metrics | undefined;
   const inference = createInference(config, {
     clock,
     logger,
     hooks: {
-      onShed: () => metrics?.shed.inc(),
+      onShed: () => {
+        metrics?.shed.inc();
+        overrides.hooks?.onShed?.();
+      },
       onAttempt: (e) => {
         metrics?.inferenceAttempts.inc({ backend: e.backend, priority: e.priority, outcome: e.outcome });
         metrics?.inferenceLatency.observe({ priority: e.priority }, e.latencyMs / 1000);
+        overrides.hooks?.onAttempt?.(e);
       },
     },
   });
@@ -82,25 +96,12 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     inFlight: () => inference.scheduler.stats().active,
     breakers: () => inference.backends.map((b) => ({ url: b.url, state: b.breaker.state })),
   });
-  let store: Core['store'] = null;
-  if (options.withStore) {
-    // Loaded only here: the Redis and SQLite clients cost one-shot CLI commands start-up time.
-    const { createRepositories, openStore } = await import('./store/index.js');
-    const kv = await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger });
-    const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
-    store = { kv, repos: createRepositories(kv, clock, {
-        ...(retentionMs > 0 ? { closedCaseTtlMs: retentionMs } : {}),
-        // SQLite means one process, so an in-memory settings cache is exact; with Redis other
-        // processes write settings too, and a stale mode is worse than a store read.
-        ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
-      }) };
-  }
   const assessor = new Assessor({
-    inference: inference.client,
+    inference: overrides.model ?? inference.client,
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,
     verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
-    cache: store?.repos.assessmentCache,
+    cache,
     cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
     clock,
     logger,
@@ -110,33 +111,30 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
       passive: config.NORMGUARD_PASSIVE_DEADLINE_MS,
     },
   });
-  const moderation = store ? createModeration(config, store.kv, store.repos, assessor, clock, logger) : null;
-  return {
-    config,
-    logger,
-    clock,
-    metrics,
-    inference,
-    assessor,
-    store,
-    moderation,
-    close: async () => {
-      await store?.kv.close();
-    },
-  };
+  return { config, logger, clock, metrics, inference, assessor, close: async () => {} };
 }
 
-/** The moderation services over one store; the benchmark builds its bot with this too. */
-export function createModeration(
-  config: Config,
-  kv: KvStore,
-  repos: Repositories,
-  assessor: Assessor,
-  clock: Clock,
-  logger: Logger,
-  options: { buffer?: ConstructorParameters<typeof ConversationBuffer>[0]; repeats?: false } = {},
-): Moderation {
-  const buffer = new ConversationBuffer(options.buffer);
+/** `normguard start`, the tests and the bench: the store, the engine over it, and moderation. */
+export async function createApp(config: Config, overrides: AppOverrides): Promise<App> {
+  const clock = overrides.clock ?? systemClock;
+  const { logger } = overrides;
+  const kv =
+    overrides.kv ?? (await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger }));
+  const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;
+  const repos = createRepositories(kv, clock, {
+    ...(retentionMs > 0 ? { closedCaseTtlMs: retentionMs } : {}),
+    // SQLite means one process, so an in-memory settings cache is exact; with Redis other
+    // processes write settings too, and a stale mode is worse than a store read.
+    ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
+  });
+  const engine = createEngine(config, { ...overrides, clock }, repos.assessmentCache);
+  const moderation = createModeration(engine, kv, repos, overrides);
+  return { ...engine, store: { kv, repos }, moderation, close: () => kv.close() };
+}
+
+function createModeration(engine: Engine, kv: KvStore, repos: Repositories, overrides: Pick<AppOverrides, 'buffer' | 'repeats'>): Moderation {
+  const { assessor, clock, logger, config } = engine;
+  const buffer = new ConversationBuffer(overrides.buffer);
   const activity = new ActivityLog(kv, clock);
   const cases = new CaseService(repos.cases, assessor, logger.child({ component: 'cases' }), repos.settings);
   const monitor = new Monitor({
@@ -149,69 +147,7 @@ export function createModeration(
     clock,
     logger: logger.child({ component: 'monitor' }),
     method: config.NORMGUARD_PASSIVE_METHOD,
-    ...(options.repeats === false ? { repeats: false as const } : {}),
+    ...(overrides.repeats === false ? { repeats: false as const } : {}),
   });
-  const commands: CommandDeps = { assessor, settings: repos.settings, cases: repos.cases, caseService: cases, buffer, activity, clock, logger: logger.child({ component: 'commands' }) };
-  return { buffer, activity, cases, monitor, passive: monitor, commands };
-}
-
-export interface Service {
-  http: Server | null;
-  address: AddressInfo | null;
-  adapters: string[];
-  stop(): Promise<void>;
-}
-
-/** Chat adapters are started by the caller's factory, so the core never imports an adapter. */
-export type AdapterStarter = (core: Core) => Promise<Array<{ name: string; stop(): Promise<void> }>>;
-
-/** `normguard start`: the HTTP API and every configured chat adapter in one process. */
-export async function startService(core: Core, startAdapters?: AdapterStarter): Promise<Service> {
-  const { config, logger } = core;
-  let http: Server | null = null;
-  let address: AddressInfo | null = null;
-  if (config.NORMGUARD_HTTP_ENABLED) {
-    const { createHttpServer, listen } = await import('./http/server.js');
-    http = createHttpServer({
-      assessor: core.assessor,
-      health: () => core.inference.health(),
-      metrics: core.metrics,
-      logger,
-      apiToken: config.NORMGUARD_API_TOKEN,
-      stats: core.store && core.moderation ? { cases: core.store.repos.cases, activity: core.moderation.activity, clock: core.clock } : undefined,
-    });
-    address = await listen(http, config.NORMGUARD_HTTP_HOST, config.NORMGUARD_HTTP_PORT);
-    logger.info({ host: address.address, port: address.port }, 'HTTP API listening');
-  }
-  // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
-  void core.inference.warmUp();
-  void reportOllama(core);
-  let adapters: Awaited<ReturnType<AdapterStarter>> = [];
-  try {
-    adapters = (await startAdapters?.(core)) ?? [];
-  } catch (err) {
-    if (http) http.close();
-    throw err;
-  }
-  return {
-    http,
-    address,
-    adapters: adapters.map((a) => a.name),
-    stop: async () => {
-      await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => logger.warn({ err, adapter: a.name }, 'adapter did not stop cleanly'))));
-      if (http) {
-        const server = http;
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-      }
-      await core.close();
-    },
-  };
-}
-
-async function reportOllama(core: Core): Promise<void> {
-  for (const h of await core.inference.health()) {
-    if (h.reachable && h.modelPresent) core.logger.info({ backend: h.url, thinking: h.thinking }, 'Ollama reachable and model installed');
-    else core.logger.warn({ backend: h.url }, `Ollama not ready: ${h.error ?? 'unknown problem'}; audits will fail until it is (run \`normguard doctor\`)`);
-  }
+  return { buffer, activity, cases, monitor, passive: monitor };
 }

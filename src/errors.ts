@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'BAD_OUTPUT',
   'SHED',
   'STORE',
+  'PLATFORM',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -51,6 +52,28 @@ export class ConfigError extends NormguardError {
   }
 }
 
+/** Why a chat platform refused a call: only `not-found` may be treated as "nothing there". */
+export type PlatformFailure = 'not-found' | 'forbidden' | 'rate-limited' | 'failed';
+
+/**
+ * A Discord or Slack API call that failed, with the platform's own code (Discord's numeric JSON
+ * code or HTTP status, Slack's `error` string) kept for the logs.
+ */
+export class PlatformError extends NormguardError {
+  readonly failure: PlatformFailure;
+  readonly platformCode: string | number | null;
+  constructor(failure: PlatformFailure, platformCode: string | number | null, message: string, cause?: unknown) {
+    super('PLATFORM', message, { retryable: failure === 'rate-limited' || failure === 'failed', cause });
+    this.name = 'PlatformError';
+    this.failure = failure;
+    this.platformCode = platformCode;
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof PlatformError && err.failure === 'not-found';
+}
+
 /** Codes that mean "the model could not answer", as opposed to "you asked wrongly". */
 export const MODEL_UNAVAILABLE_CODES: ReadonlySet<ErrorCode> = new Set([
   'MODEL_UNAVAILABLE',
@@ -85,5 +108,21 @@ export function describeError(err: unknown): string {
       return 'The model gave an answer we could not read. Please try again.';
     case 'STORE':
       return 'Storage is unavailable right now; nothing was lost, please try again.';
+    case 'PLATFORM':
+      return platformSentence(err as PlatformError);
+  }
+}
+
+function platformSentence(err: PlatformError): string {
+  const code = err.platformCode === null ? '' : ` (${err.platformCode})`;
+  switch (err.failure) {
+    case 'not-found':
+      return `That is gone${code}: ${err.message}.`;
+    case 'forbidden':
+      return `normguard is not allowed to do that here${code}: ${err.message}. An admin can check the bot's permissions.`;
+    case 'rate-limited':
+      return `The chat platform asked normguard to slow down${code}. Please try again in a minute.`;
+    case 'failed':
+      return `The chat platform did not answer${code}: ${err.message}. Please try again.`;
   }
 }

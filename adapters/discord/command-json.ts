@@ -5,8 +5,9 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
   type APIApplicationCommandBasicOption,
 } from 'discord.js';
-import { ASSESS_COMMANDS, CASE_OPTIONS, CHECK_MESSAGE_ACTION, CONFIG_OPTIONS, ETHICS_COMMAND, FORGET_OPTIONS, REPORT_MESSAGE_ACTION, STATS_OPTIONS } from '../../commands/ethics.js';
-import { DISCORD_LIMITS, type OptionSpec } from '../../commands/options.js';
+import { PLATFORM_ONLY } from '../../commands/config.js';
+import { CHECK_MESSAGE_ACTION, COMMANDS, ETHICS_COMMAND, REPORT_MESSAGE_ACTION, type Command } from '../../commands/index.js';
+import { DISCORD_LIMITS, optionSpecs, type OptionSpec } from '../../commands/options.js';
 
 /** Renders one neutral option as Discord slash-command JSON. */
 function optionJson(o: OptionSpec): APIApplicationCommandBasicOption {
@@ -33,10 +34,13 @@ function optionJson(o: OptionSpec): APIApplicationCommandBasicOption {
   }
 }
 
-// Discord wants required options before optional ones.
-const ordered = (options: readonly OptionSpec[]) => [...options].sort((a, b) => Number(b.required) - Number(a.required)).map(optionJson);
+/** A command's options as Discord shows them: required first (Discord insists), Discord's own only. */
+function optionsJson(command: Command): APIApplicationCommandBasicOption[] {
+  const specs = optionSpecs(command.options).filter((o) => (PLATFORM_ONLY[o.name] ?? 'discord') === 'discord');
+  return [...specs].sort((a, b) => Number(b.required) - Number(a.required)).map(optionJson);
+}
 
-/** The whole command set, derived from the one definition in commands/. */
+/** The whole command set, derived from the one registry in commands/. */
 export function discordCommandSet(): RESTPostAPIApplicationCommandsJSONBody[] {
   return [
     {
@@ -44,13 +48,7 @@ export function discordCommandSet(): RESTPostAPIApplicationCommandsJSONBody[] {
       name: ETHICS_COMMAND.name,
       description: ETHICS_COMMAND.description,
       dm_permission: false,
-      options: [
-        ...ASSESS_COMMANDS.map((c) => ({ type: ApplicationCommandOptionType.Subcommand as const, name: c.name, description: c.description, options: ordered(c.options) })),
-        { type: ApplicationCommandOptionType.Subcommand, name: 'config', description: 'Change normguard’s settings for this server (Manage Server)', options: ordered(CONFIG_OPTIONS) },
-        { type: ApplicationCommandOptionType.Subcommand, name: 'stats', description: 'Review cases and how the bot is doing', options: ordered(STATS_OPTIONS) },
-        { type: ApplicationCommandOptionType.Subcommand, name: 'case', description: 'A case’s full timeline (moderators)', options: ordered(CASE_OPTIONS) },
-        { type: ApplicationCommandOptionType.Subcommand, name: 'forget', description: 'Remove a member’s stored messages (Manage Server)', options: ordered(FORGET_OPTIONS) },
-      ],
+      options: COMMANDS.map((c) => ({ type: ApplicationCommandOptionType.Subcommand as const, name: c.name, description: c.description.slice(0, DISCORD_LIMITS.description), options: optionsJson(c) })),
     },
     { type: ApplicationCommandType.Message, name: CHECK_MESSAGE_ACTION.name, dm_permission: false },
     { type: ApplicationCommandType.Message, name: REPORT_MESSAGE_ACTION.name, dm_permission: false },

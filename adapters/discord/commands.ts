@@ -5,15 +5,17 @@ import {
   type InteractionEditReplyOptions,
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
-import { assessCommand } from '../../commands/ethics.js';
-import { rateLimited, runAssess, runCase, runCheckMessage, runConfig, runForget, runStats, type CommandDeps } from '../../commands/handlers.js';
+import type { CommandDeps } from '../../commands/deps.js';
+import { findCommand, replyOf, runCheckMessage, type CommandContext } from '../../commands/index.js';
 import type { Reply } from '../../commands/replies.js';
+import type { Logger } from '../../src/logger.js';
 import { actorOf } from './actor.js';
 import { clip, LIMITS } from './limits.js';
 import { assessmentEmbed } from './render/assessment-embed.js';
 import { NO_PINGS } from './render/mentions.js';
 import { statsEmbed } from './render/stats-embed.js';
-import { displayName, toBuffered } from './to-message.js';
+import { contextBefore } from './reports.js';
+import { displayName } from './to-message.js';
 
 /** The neutral reply as a Discord message: one renderer per reply kind, never per command. */
 export function renderReply(reply: Reply): InteractionEditReplyOptions {
@@ -29,39 +31,32 @@ export function renderReply(reply: Reply): InteractionEditReplyOptions {
   }
 }
 
-/** Option values as plain data keyed by name, the shape commands/ validates. */
+/** Option values as plain data keyed by name, the shape the registry validates. */
 function optionValues(options: readonly CommandInteractionOption[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const o of options) out[o.name] = o.channel?.id ?? o.role?.id ?? o.user?.id ?? o.value;
   return out;
 }
 
-/** `/ethics …`: defer at once (within Discord's 3 s), answer by editing the deferred reply. */
+function contextOf(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction): CommandContext {
+  const actor = actorOf(interaction);
+  return { surface: 'discord', workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, userId: interaction.user.id, actor: async () => actor };
+}
+
+/** `/ethics <command>`: defer at once (within Discord's 3 s), run it through the registry, edit the answer in. */
 export async function onChatInput(interaction: ChatInputCommandInteraction, deps: CommandDeps): Promise<void> {
-  const sub = interaction.options.getSubcommand(false) ?? '';
+  const name = interaction.options.getSubcommand(false) ?? '';
   const input = optionValues(interaction.options.data[0]?.options ?? []);
-  const isPublic = input.public === true && !['config', 'case', 'forget'].includes(sub);
-  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
-  const ctx = { workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, actor: actorOf(interaction) };
-  const command = assessCommand(sub);
-  let reply: Reply;
-  if (command) reply = (await rateLimited({ ...ctx, userId: interaction.user.id }, deps)) ?? (await runAssess(command, input, deps));
-  else if (sub === 'config') reply = await runConfig(input, ctx, deps);
-  else if (sub === 'stats') reply = await runStats(input, ctx, deps);
-  else if (sub === 'case') reply = await runCase(input, ctx, deps);
-  else if (sub === 'forget') reply = await runForget(input, ctx, deps);
-  else reply = { kind: 'error', text: `Unknown subcommand "${sub}". Try /ethics check.`, ephemeral: true };
+  const command = findCommand(name);
+  await interaction.deferReply(input.public === true && command?.options.shape.public ? {} : { flags: MessageFlags.Ephemeral });
+  const reply: Reply = command ? replyOf(await command.execute(input, contextOf(interaction), deps), deps) : { kind: 'error', text: `Unknown command "${name}". Try /ethics check.`, ephemeral: true };
   await interaction.editReply(renderReply(reply));
 }
 
 /** "Check this message": S3 on the chosen message with the messages before it as context. */
-export async function onCheckMessage(interaction: MessageContextMenuCommandInteraction, deps: CommandDeps): Promise<void> {
+export async function onCheckMessage(interaction: MessageContextMenuCommandInteraction, deps: CommandDeps, logger: Logger): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const limited = await rateLimited({ workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, userId: interaction.user.id }, deps);
-  if (limited) return void (await interaction.editReply(renderReply(limited)));
   const target = interaction.targetMessage;
-  const earlier = await interaction.channel?.messages.fetch({ before: target.id, limit: 6 }).catch(() => null);
-  const context = earlier ? [...earlier.values()].reverse().map(toBuffered) : [];
-  const reply = await runCheckMessage({ authorName: displayName(target), text: target.content }, context, deps);
+  const reply = await runCheckMessage({ authorName: displayName(target), text: target.content }, await contextBefore(target, logger), contextOf(interaction), deps);
   await interaction.editReply(renderReply(reply));
 }

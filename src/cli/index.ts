@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
-import type { AdapterStarter, Core } from '../app.js';
-import type { Role } from '../scale/index.js';
-import type { Strategy } from '../assessment/types.js';
-import type { Config } from '../config.js';
-import { BadInputError, ConfigError, NormguardError, isModelUnavailable } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { formatAssessment } from './output.js';
+import { createApp } from '../app.js';
+import type { AdapterStarter } from '../service.js';
+import { checkRoleConfig, ROLES, startRole, type Role } from '../scale/index.js';
+import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
+import { ConfigError, NormguardError } from '../errors.js';
+import { EXIT, isNetworkFailure } from './exit.js';
+import { createLogger, type Logger } from '../logger.js';
+import { runEval } from '../eval/index.js';
+import { runDoctor } from './doctor.js';
 import { USAGE } from './usage.js';
 
-// Only what `--help` needs is imported up front; each command loads its own modules (zod, pino,
-// the openai SDK, the store, bullmq…) when it runs, so help answers in a fraction of the time.
 export interface CliIo {
   env: Record<string, string | undefined>;
   cwd: string;
@@ -24,6 +24,8 @@ export interface CliIo {
     /** `start --shards`: Discord sharding with discord.js's ShardingManager (adapters/discord/shards.ts). */
     shards?(options: ShardOptions): Promise<{ count: number; stop(): Promise<void> }>;
   };
+  /** The registry's model-only commands, from the entry point. */
+  commands?: CliCommands;
   /** This program as a shard process runs it: the entry file and the Node flags (e.g. tsx's loader). */
   entry?: { file: string; execArgv: string[] };
 }
@@ -48,22 +50,25 @@ export interface ShardOptions {
   logger: Logger;
 }
 
-export const EXIT = { ok: 0, failure: 1, badInput: 2, modelUnavailable: 3 } as const;
+export { EXIT } from './exit.js';
 
-const ASSESS_COMMANDS: Record<string, Strategy> = {
-  check: 'permissibility',
-  evaluate: 'evaluation',
-  advise: 'guidance',
-  why: 'norm-rationale',
-};
+/**
+ * The registry's commands that need only the model (check, evaluate, advise, why), plugged in by
+ * the entry point like the adapters: their flags, --help and exit codes come from commands/.
+ */
+export interface CliCommands {
+  has(name: string): boolean;
+  /** One line per command for the usage text. */
+  summary(): string;
+  run(name: string, args: string[], config: Config, io: CliIo): Promise<number>;
+}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout(USAGE);
+    io.stdout(usage(io));
     return command === undefined ? EXIT.badInput : EXIT.ok;
   }
-  const { loadEnv, parseConfig, secretsOf } = await import('../config.js');
   let config: Config;
   try {
     config = parseConfig(loadEnv(io.cwd, io.env));
@@ -74,81 +79,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
-  const { createLogger } = await import('../logger.js');
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  const strategy = ASSESS_COMMANDS[command];
-  if (strategy) return runAssess(strategy, rest, config, io);
-  if (command === 'doctor') return (await import('./doctor.js')).runDoctor(config, logger, io);
-  if (command === 'eval') return (await import('../eval/index.js')).runEval(rest, config, io);
+  if (io.commands?.has(command)) return io.commands.run(command, rest, config, io);
+  if (command === 'doctor') return runDoctor(config, logger, io);
+  if (command === 'eval') return runEval(rest, config, io);
   if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
-  io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);
+  io.stderr(`normguard: unknown command "${command}"\n\n${usage(io)}`);
   return EXIT.badInput;
 }
 
-async function runAssess(strategy: Strategy, args: string[], config: Config, io: CliIo): Promise<number> {
-  let values: { situation?: string; intent?: string; action?: string; norm?: string; json?: boolean; method?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        situation: { type: 'string', short: 's' },
-        intent: { type: 'string', short: 'i' },
-        action: { type: 'string', short: 'a' },
-        norm: { type: 'string', short: 'n' },
-        json: { type: 'boolean' },
-        method: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    io.stderr(`normguard: ${(err as Error).message}\n\n${USAGE}`);
-    return EXIT.badInput;
-  }
-  const { verdictMethodSchema } = await import('../assessment/types.js');
-  const method = values.method === undefined ? undefined : verdictMethodSchema.safeParse(values.method);
-  if (method && !method.success) {
-    io.stderr(`normguard: --method must be structured or fast (got "${values.method}")\n`);
-    return EXIT.badInput;
-  }
-  // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.
-  const [{ createLogger }, { secretsOf }, { createCore }] = await Promise.all([import('../logger.js'), import('../config.js'), import('../app.js')]);
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  const core = await createCore(config, { logger, withStore: false });
-  try {
-    const assessment = await core.assessor.assess({
-      strategy,
-      fields: { situation: values.situation ?? '', intention: values.intent, action: values.action, norm: values.norm },
-      method: method?.data,
-      priority: 'interactive',
-    });
-    io.stdout(values.json ? `${JSON.stringify(assessment, null, 2)}\n` : formatAssessment(assessment));
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof BadInputError) {
-      const flags = err.problems.map((p) => `  --${p.field === 'intention' ? 'intent' : p.field} ${p.message}`).join('\n');
-      io.stderr(`normguard: bad input:\n${flags}\n`);
-      return EXIT.badInput;
-    }
-    if (isModelUnavailable(err)) {
-      io.stderr(`normguard: model unavailable (${err.code}): ${err.message}\n`);
-      return EXIT.modelUnavailable;
-    }
-    if (err instanceof NormguardError) {
-      io.stderr(`normguard: ${err.code}: ${err.message}\n`);
-      return err.code === 'BAD_INPUT' ? EXIT.badInput : EXIT.modelUnavailable;
-    }
-    logger.error({ err }, 'unexpected failure');
-    io.stderr(`normguard: unexpected failure: ${(err as Error).message}\n`);
-    return EXIT.failure;
-  } finally {
-    await core.close();
-  }
-}
-
 async function runStart(args: string[], given: Config, logger: Logger, io: CliIo): Promise<number> {
-  const [{ checkRoleConfig, ROLES, startRole }, { createCore }] = await Promise.all([import('../scale/index.js'), import('../app.js')]);
   let role: Role = 'all';
   let shards: number | 'auto' | null = null;
   let shardChild = false;
@@ -174,9 +115,9 @@ async function runStart(args: string[], given: Config, logger: Logger, io: CliIo
   // With --shards this process keeps Slack and the HTTP API and leaves Discord to one child per
   // shard; a shard child (--discord-shard, set by the manager) runs Discord only.
   const config: Config = shards !== null ? { ...given, DISCORD_TOKEN: undefined } : shardChild ? withoutSlackAndHttp(given) : given;
-  let core: Core;
+  let core;
   try {
-    core = await createCore(config, { logger, withStore: true });
+    core = await createApp(config, { logger });
   } catch (err) {
     if (err instanceof NormguardError) {
       io.stderr(`normguard: cannot start: ${err.message}\n`);
@@ -258,6 +199,11 @@ async function runRegister(args: string[], config: Config, io: CliIo): Promise<n
     return EXIT.ok;
   } catch (err) {
     io.stderr(`normguard: register failed: ${(err as Error).message}\n`);
-    return EXIT.badInput;
+    // Discord unreachable is "could not reach a server" (3), like Ollama; a refusal is bad input.
+    return isNetworkFailure(err) ? EXIT.modelUnavailable : EXIT.badInput;
   }
+}
+
+function usage(io: CliIo): string {
+  return io.commands ? USAGE.replace('{{commands}}', io.commands.summary()) : USAGE.replace('{{commands}}\n', '');
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createCore, type Core } from '../app.js';
+import { createApp, createEngine, type App, type Engine } from '../app.js';
 import type { VerdictMethod } from '../assessment/types.js';
 import { secretsOf, type Config } from '../config.js';
 import { MODEL_UNAVAILABLE_CODES, NormguardError } from '../errors.js';
@@ -48,18 +48,19 @@ export async function runEval(args: string[], config: Config, io: EvalIo): Promi
   }
   // A batch job logs only problems unless asked: failures are in items.jsonl and the report.
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  let core: Core | null = null;
+  let core: Engine | null = null;
   try {
     let set: EvalSet;
     if (options.source.kind === 'moral-stories') {
       set = await loadMoralStoriesSet(dataPath(options.source.dataPath, io.cwd), options.limit);
-      core = await createCore(config, { logger, withStore: false });
+      core = createEngine(config, { logger });
     } else {
       // Answers must come from the model, not from the assessment cache the service filled.
-      core = await createCore({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger, withStore: true }).catch((err: unknown) => {
+      const app: App = await createApp({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger }).catch((err: unknown) => {
         throw new NormguardError('BAD_INPUT', `cannot open the store to read the review cases: ${(err as Error).message}`);
       });
-      set = await loadCases(core, options.source.workspaceId, options.limit);
+      core = app;
+      set = await loadCases(app, options.source.workspaceId, options.limit);
     }
     return await evaluate(core, set, options, config, io);
   } catch (err) {
@@ -82,8 +83,7 @@ function dataPath(given: string | undefined, cwd: string): string {
   );
 }
 
-async function loadCases(core: Core, workspaceId: string, limit: number | undefined): Promise<EvalSet> {
-  if (!core.store) throw new NormguardError('BAD_INPUT', 'the store is not open');
+async function loadCases(core: App, workspaceId: string, limit: number | undefined): Promise<EvalSet> {
   const cases = await core.store.repos.cases.listByWorkspace(workspaceId, { limit: Number.MAX_SAFE_INTEGER });
   const set = casesSet(workspaceId, cases, limit);
   if (set.items.length === 0) {
@@ -95,7 +95,7 @@ async function loadCases(core: Core, workspaceId: string, limit: number | undefi
   return set;
 }
 
-async function evaluate(core: Core, set: EvalSet, options: EvalOptions, config: Config, io: EvalIo): Promise<number> {
+async function evaluate(core: Engine, set: EvalSet, options: EvalOptions, config: Config, io: EvalIo): Promise<number> {
   const methods: VerdictMethod[] = options.methods ?? [set.kind === 'cases' ? config.NORMGUARD_PASSIVE_METHOD : config.NORMGUARD_VERDICT_METHOD];
   const concurrency = options.concurrency ?? config.NORMGUARD_SLOTS * config.OLLAMA_HOST.length;
   const outDir = resolve(io.cwd, options.outDir ?? join('eval-out', timestamp(new Date(core.clock.now()))));

@@ -1,5 +1,7 @@
 import type { Assessor } from '../assessment/assessor.js';
+import type { Assessment } from '../assessment/types.js';
 import { describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
 import type { ReviewCase } from '../store/case.js';
 import type { ActivityLog } from './activity-log.js';
@@ -22,6 +24,7 @@ export interface ReportDeps {
   settings: SettingsRepository;
   activity: ActivityLog;
   cases: CaseService;
+  logger: Logger;
 }
 
 const MAX_NOTE = 500;
@@ -40,13 +43,31 @@ export async function fileReport(input: ReportInput, deps: ReportDeps): Promise<
     return { ok: false, message: `You can send ${settings.reportsPerHour} reports an hour; please try again later.` };
   }
   const { excerpt, ...fields } = auditFields({ authorName: input.message.author.name, text: input.message.text, replyToName: input.message.replyTo?.authorName ?? null }, input.context);
-  let assessment;
+  let assessment: Assessment;
   try {
     assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'review', method: 'structured' });
   } catch (err) {
-    return { ok: false, message: `${describeError(err)} Your report was not filed.` };
+    // The report is the member's, not the model's: it reaches the moderators either way.
+    deps.logger.warn({ err, workspace: input.message.workspaceId }, 'report filed without an assessment: the model could not answer');
+    assessment = unassessed(err);
   }
   const note = input.note?.trim().slice(0, MAX_NOTE) || null;
   const opened = await deps.cases.open({ message: input.message, excerpt, assessment, rule: 'member-report', report: { reporterId: input.reporterId, note } });
   return { ok: true, case: opened };
+}
+
+/** An `unclear` verdict standing in for the audit the model could not give. */
+function unassessed(err: unknown): Assessment {
+  return {
+    strategy: 'permissibility',
+    verdict: 'unclear',
+    severity: 'none',
+    norm: null,
+    summary: `Not assessed: ${describeError(err)} A moderator decides.`,
+    text: '',
+    model: 'none',
+    method: 'structured',
+    latencyMs: 0,
+    usage: { promptTokens: 0, completionTokens: 0 },
+  };
 }

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Core } from '../app.js';
+import type { App } from '../app.js';
 import { NormguardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CaseService, type OpenCaseInput } from '../moderation/cases.js';
@@ -41,9 +41,8 @@ export class AuditWorker {
   /** Audits this process finished (for tests and the bench). */
   completed = 0;
 
-  constructor(core: Core, private readonly options: AuditWorkerOptions) {
+  constructor(core: App, private readonly options: AuditWorkerOptions) {
     const { moderation, store } = core;
-    if (!moderation || !store) throw new Error('the audit worker needs the store');
     this.logger = core.logger.child({ component: 'audit-worker' });
     const cases = new OncePerMessageCases(store.kv, store.repos.cases, core);
     // Its own Monitor for `audit` only: the gateway already screened (buffer, dedupe, settings).
@@ -154,10 +153,10 @@ const OPENED_TTL_MS = 24 * 60 * 60_000;
 class OncePerMessageCases extends CaseService {
   constructor(
     private readonly kv: KvStore,
-    repo: NonNullable<Core['store']>['repos']['cases'],
-    core: Core,
+    repo: App['store']['repos']['cases'],
+    core: App,
   ) {
-    super(repo, core.assessor, core.logger.child({ component: 'cases' }), core.store?.repos.settings);
+    super(repo, core.assessor, core.logger.child({ component: 'cases' }), core.store.repos.settings);
   }
 
   override async open(input: OpenCaseInput): Promise<ReviewCase> {

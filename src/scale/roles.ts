@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { startService, type AdapterStarter, type Core, type Service } from '../app.js';
+import type { App } from '../app.js';
+import { startService, type AdapterStarter, type Service } from '../service.js';
 import { ConfigError } from '../errors.js';
 import { addAuditQueueGauges } from '../metrics.js';
 import { AuditQueue } from './audit-queue.js';
@@ -27,7 +28,7 @@ export interface RoleService extends Service {
 }
 
 /** The roles share state and the queue through Redis; without it there is nothing to share. */
-export function checkRoleConfig(role: Role, core: Pick<Core, 'config'>): void {
+export function checkRoleConfig(role: Role, core: Pick<App, 'config'>): void {
   if (role !== 'all' && !core.config.REDIS_URL) {
     throw new ConfigError([
       `REDIS_URL: required for --role ${role} (gateways and workers share the queue, cases and dedupe through Redis), e.g. redis://127.0.0.1:6379`,
@@ -36,11 +37,11 @@ export function checkRoleConfig(role: Role, core: Pick<Core, 'config'>): void {
 }
 
 /** A worker fills every GPU slot it can reach: NORMGUARD_SLOTS per Ollama host. */
-export function workerConcurrency(config: Core['config']): number {
+export function workerConcurrency(config: App['config']): number {
   return config.NORMGUARD_SLOTS * config.OLLAMA_HOST.length;
 }
 
-export async function startRole(role: Role, core: Core, startAdapters?: AdapterStarter): Promise<RoleService> {
+export async function startRole(role: Role, core: App, startAdapters?: AdapterStarter): Promise<RoleService> {
   checkRoleConfig(role, core);
   if (role === 'all') {
     const service = await startService(core, startAdapters);
@@ -81,8 +82,7 @@ export async function startRole(role: Role, core: Core, startAdapters?: AdapterS
     return { ...service, role, worker, queue, summary: `audit worker ${id}, concurrency ${workerConcurrency(config)} (NORMGUARD_SLOTS × ${config.OLLAMA_HOST.length} Ollama host(s))` };
   }
 
-  const moderation = core.moderation;
-  if (!moderation) throw new Error('a gateway needs the store');
+  const { moderation } = core;
   const gateway = new QueuedPassiveAudits({
     monitor: moderation.monitor,
     queue,
@@ -90,7 +90,7 @@ export async function startRole(role: Role, core: Core, startAdapters?: AdapterS
     prefix,
     gatewayId: id,
     waitMs: config.NORMGUARD_QUEUE_WAIT_MS,
-    kv: core.store!.kv,
+    kv: core.store.kv,
     heartbeatMs: config.NORMGUARD_GATEWAY_HEARTBEAT_MS,
     logger: core.logger,
   });

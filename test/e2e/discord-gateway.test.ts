@@ -22,7 +22,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const audits = async () => (await w.core.moderation!.activity.counters(guildId, 0)).audited;
+const audits = async () => (await w.core.moderation.activity.counters(guildId, 0)).audited;
 
 describe('Discord gateway faults', () => {
   it('the gateway closes, the client resumes, messages sent meanwhile are audited exactly once', async () => {

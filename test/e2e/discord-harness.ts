@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { WorkspaceSettings } from '../../src/policy/settings.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
@@ -15,7 +15,7 @@ export const DISCORD_TOKEN = 'e2e-discord-token.0000.0000';
 export interface DiscordWorld {
   sim: OllamaSimulator;
   discord: FakeDiscord;
-  core: Core;
+  core: App;
   adapter: DiscordAdapter;
   restart(): Promise<void>;
   configure(change: (s: WorkspaceSettings) => WorkspaceSettings): Promise<void>;
@@ -29,10 +29,8 @@ export async function startDiscordWorld(env: Record<string, string> = {}, simOpt
   const discord = await startFakeDiscord({ interactionDeadlineMs: 15_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'ng-discord-'));
   const boot = async () => {
-    const core = await createCore(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), {
-      logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
-      withStore: true,
-    });
+    const core = await createApp(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), {
+      logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger() });
     const adapter = await startDiscordAdapter(core, { token: DISCORD_TOKEN, apiUrl: discord.apiUrl, loginTimeoutMs: 5000 });
     return { core, adapter };
   };
@@ -52,7 +50,7 @@ export async function startDiscordWorld(env: Record<string, string> = {}, simOpt
       parts = await boot();
     },
     configure: async (change) => {
-      await parts.core.store!.repos.settings.update(FIXTURE.guildId, change);
+      await parts.core.store.repos.settings.update(FIXTURE.guildId, change);
     },
     close: async () => {
       await parts.adapter.stop();

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const json = (x: unknown) => JSON.stringify(x ?? null);
-const stored = (id: string) => w.core.store!.repos.cases.get(id);
+const stored = (id: string) => w.core.store.repos.cases.get(id);
 
 async function monitorGeneral() {
   await w.configure((s) => ({ ...s, channels: { [channels.general]: { mode: 'flag', unclearToReview: false } }, reviewChannelId: channels.mods }));
@@ -79,27 +79,6 @@ describe('Discord case lifecycle', () => {
     await settle(() => followups().includes('cannot be restored on Discord'), 'the note to the moderator');
     // A silent dismiss tells the author nothing.
     expect(w.discord.dms(users.alice)).toHaveLength(0);
-  });
-
-  it('upheld: the author gets a humane private notice without the moderator’s name or the raw model output', async () => {
-    const { card, caseId } = await flagOne();
-    await press(`ng:uphold:${caseId}`, card.id);
-    await settle(() => w.discord.dms(users.alice).length === 1, 'the notice');
-    const [dm] = w.discord.dms(users.alice);
-    const text = json(dm);
-    expect(dm?.embeds[0].title).toBe('About your message');
-    expect(dm?.embeds[0].description).toMatch(/^The moderators reviewed your message in <#\d+> and found that it crossed a line\./);
-    expect(dm?.embeds[0].description).toMatch(/The norm at stake: /);
-    expect(dm?.embeds[0].description).toMatch(/A better way next time: Instead, /);
-    expect(dm?.embeds[0].description).toMatch(/you can appeal/);
-    expect(text).not.toContain(users.mod);
-    expect(text).not.toMatch(/\bmod\b/i);
-    const c = await stored(caseId);
-    expect(text).not.toContain(c!.assessment.text.slice(0, 60));
-    expect(labels(dm)).toEqual(['Appeal']);
-    // Nobody else hears of it.
-    expect(w.discord.dms(users.bob)).toHaveLength(0);
-    expect(w.discord.dms(users.mod)).toHaveLength(0);
   });
 
   async function appeal(caseId: string, text: string, userId: string = users.alice) {
@@ -193,11 +172,9 @@ describe('Discord case lifecycle', () => {
     await w.discord.waitForInteractionReply(click.id);
     const sub = await w.discord.submitModal({ channelId: dmChannel, userId: users.alice, customId: `ng:appeal-text:${second.caseId}`, fields: { text: 'late' } });
     await w.discord.waitForInteractionReply(sub.id, { final: true });
-    const expired = await w.core.moderation!.cases.expiredAppeals(guildId, Date.now() + 10);
+    const expired = await w.core.moderation.cases.expiredAppeals(guildId, Date.now() + 10);
     expect(expired.map((c) => c.id)).toEqual([second.caseId]);
-    const result = await w.core.moderation!.cases.apply(second.caseId, { type: 'appeal-expire' });
-    expect(result.ok).toBe(true);
-    if (result.ok) await w.adapter.review.runEffects(result.case, result.effects, null);
+    expect(await w.adapter.flow.expireAppeals(guildId, Date.now() + 10)).toBe(1);
     expect(w.discord.dms(users.alice).at(-1)?.embeds[0].title).toBe('Your appeal timed out');
   });
 
@@ -236,7 +213,7 @@ describe('Discord case lifecycle', () => {
   it('a burst of 50 flags in a minute becomes one digest card; moderators can open a case and pause the channel', async () => {
     await w.configure((s) => ({ ...s, channels: { [channels.general]: { mode: 'flag', unclearToReview: false } }, reviewChannelId: channels.mods, cooldowns: { authorMs: 1, channelMs: 1 }, flood: { maxCases: 5, windowMs: 60_000 } }));
     for (let i = 0; i < 50; i++) await w.discord.postMessage({ channelId: channels.general, authorId: i % 2 ? users.alice : users.bob, content: `${INSULT} #${i}` });
-    await settle(async () => (await w.core.moderation!.cases.listByWorkspace(guildId, { limit: 100 })).length === 50, '50 cases');
+    await settle(async () => (await w.core.moderation.cases.listByWorkspace(guildId, { limit: 100 })).length === 50, '50 cases');
     const cards = () => w.discord.channelMessages(channels.mods);
     await settle(() => cards().filter((m) => (m.embeds[0]?.title ?? '').startsWith('⚠️ Flood')).length === 1 && json(cards()).includes('45 in this window'), 'the digest');
     expect(cards().filter((m) => (m.embeds[0]?.title ?? '').includes('Case c_'))).toHaveLength(5);
@@ -250,7 +227,7 @@ describe('Discord case lifecycle', () => {
     const pause = digest.components[1].components[0];
     const paused = await w.discord.clickButton({ channelId: channels.mods, messageId: digest.id, userId: users.mod, customId: pause.custom_id, permissions: MOD });
     expect((await w.discord.waitForInteractionReply(paused.id)).content).toMatch(/Monitoring paused in <#\d+>/);
-    expect((await w.core.store!.repos.settings.get(guildId)).channels[channels.general]).toBeUndefined();
+    expect((await w.core.store.repos.settings.get(guildId)).channels[channels.general]).toBeUndefined();
   });
 
   it('/ethics config sets the lifecycle: author notices, appeal window, flood rate, blocked reporters', async () => {
@@ -265,7 +242,7 @@ describe('Discord case lifecycle', () => {
     expect(reply).toContain('Author notices: off; appeals time out after 3 days');
     expect(reply).toContain('Flood digest beyond 20 cases');
     expect(reply).toContain(`Blocked reporters: <@${users.bob}>`);
-    const s = await w.core.store!.repos.settings.get(guildId);
+    const s = await w.core.store.repos.settings.get(guildId);
     expect(s).toMatchObject({ notifyAuthors: false, appealTtlMs: 3 * 24 * 3_600_000, flood: { maxCases: 20 }, blockedReporterIds: [users.bob] });
     // With notices off, an upheld case tells the author nothing.
     const { card, caseId } = await flagOne();

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { WorkspaceSettings } from '../../src/policy/settings.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
@@ -16,7 +16,7 @@ export const BOT_TOKEN = 'xoxb-e2e-bot-token-0000';
 export interface SlackWorld {
   sim: OllamaSimulator;
   slack: FakeSlack;
-  core: Core;
+  core: App;
   adapter: SlackAdapter;
   send: SlackSender;
   dataDir: string;
@@ -33,7 +33,7 @@ export async function startSlackWorld(env: Record<string, string> = {}): Promise
   const slack = await startFakeSlack({ triggerTtlMs: 15_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'ng-slack-'));
   const boot = async () => {
-    const core = await createCore(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), { logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger(), withStore: true });
+    const core = await createApp(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_MAX_RETRIES: '0', ...env }), { logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger() });
     const adapter = await startSlackAdapter(core, {
       botToken: BOT_TOKEN,
       signingSecret: SIGNING_SECRET,
@@ -67,7 +67,7 @@ export async function startSlackWorld(env: Record<string, string> = {}): Promise
       parts = await boot();
     },
     configure: async (change) => {
-      await parts.core.store!.repos.settings.update(SLACK_FIXTURE.teamId, change);
+      await parts.core.store.repos.settings.update(SLACK_FIXTURE.teamId, change);
     },
     close: async () => {
       await parts.adapter.stop();

@@ -9,13 +9,12 @@ import { assessmentEmbed } from '../../adapters/discord/render/assessment-embed.
 import { noticeMessage } from '../../adapters/discord/render/notice.js';
 import { assessmentBlocks, caseCardBlocks, noticeBlocks, replyPayload } from '../../adapters/slack/render/blocks.js';
 import { caseCardModel } from '../../commands/case-card.js';
-import { assessCommand } from '../../commands/ethics.js';
-import { runAssess, runCase } from '../../commands/handlers.js';
-import { parseInline } from '../../commands/inline.js';
+import { findCommand, replyOf, type CommandContext } from '../../commands/index.js';
+import { parseCommandText } from '../../commands/inline.js';
 import { authorNotice, caseTimeline } from '../../commands/notices.js';
 import type { Reply } from '../../commands/replies.js';
 import { splitSections } from '../../commands/sections.js';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { parseVerdict } from '../../src/assessment/index.js';
 import type { Strategy } from '../../src/assessment/types.js';
 import { BadInputError } from '../../src/errors.js';
@@ -27,6 +26,7 @@ import { checkMessageContent } from '../fakes/slack/block-kit.js';
 import { testConfig } from '../support/config.js';
 import { CONTROL_TOKEN, FORBIDDEN_IN_OUTPUT } from '../fixtures/arbitraries.js';
 import { FLAGGED } from './support/cases.js';
+import { commandDeps } from '../../commands/deps.js';
 import { chatMessage, FAULT_ENV, monitorChannel } from './support/harness.js';
 import { discordPings, slackPings } from './support/pings.js';
 import { FaultRecorder } from './support/results.js';
@@ -70,13 +70,17 @@ const OURS = ['alice', 'U_ALICE', 'U_MOD', 'U_BOB'];
 const HOSTILE_IDS = /EVIL|123456789012345678|<!(?:channel|here|everyone)|<!subteam/;
 
 let sim: OllamaSimulator;
-let core: Core & { moderation: NonNullable<Core['moderation']> };
+let core: App;
+/** A moderator in workspace g1, with room in the quotas for every hostile entry. */
+const asModerator: CommandContext = { surface: 'discord', workspaceId: 'g1', channelId: 'c1', userId: 'U_MOD', actor: async () => ({ id: 'U_MOD', roleIds: [], platformModerator: true, platformAdmin: true }) };
 let tried = 0;
 
 beforeAll(async () => {
   sim = await startOllamaSimulator();
   const config = testConfig({ ...FAULT_ENV, OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-hostile-')), NORMGUARD_INTERACTIVE_DEADLINE_MS: '5000', NORMGUARD_COLD_START_TIMEOUT_MS: '5000', NORMGUARD_PASSIVE_DEADLINE_MS: '5000' });
-  core = (await createCore(config, { logger: silentLogger(), withStore: true })) as typeof core;
+  core = await createApp(config, { logger: silentLogger() });
+  // Every hostile entry runs as one member in one channel: the quotas would refuse most of them.
+  await core.store.repos.settings.update('g1', (s) => ({ ...s, commandLimits: { perUserPerMinute: 1_000_000, perChannelPerMinute: 1_000_000 } }));
 });
 afterAll(async () => {
   await core.close();
@@ -207,7 +211,7 @@ describe('hostile chat through the monitor and the commands, against the simulat
         expectDiscordLimits(discord);
         expectNoDiscordPings(discord);
         expectNoSlackPings({ text: `Case ${c.id}`, blocks: caseCardBlocks(card) });
-        const timeline = await runCase({ id: c.id }, { workspaceId: 'g1', channelId: 'c1', actor: { id: 'U_MOD', roleIds: [], platformModerator: true, platformAdmin: true } }, core.moderation.commands);
+        const timeline = replyOf(await findCommand('case')!.execute({ id: c.id }, asModerator, commandDeps(core)), commandDeps(core));
         expectNoSlackPings(replyPayload(timeline));
         expectNoDiscordPings(renderReply(timeline));
         cards++;
@@ -221,15 +225,16 @@ describe('hostile chat through the monitor and the commands, against the simulat
   });
 
   it('/ethics check and why with hostile options answer or refuse, never throw; replies never ping', async () => {
-    const check = assessCommand('check')!;
-    const why = assessCommand('why')!;
+    const check = findCommand('check')!;
+    const why = findCommand('why')!;
+    const run = async (command: typeof check, input: Record<string, unknown>) => replyOf(await command.execute(input, asModerator, commandDeps(core)), commandDeps(core));
     const kinds = { assessment: 0, error: 0 };
     for (const entry of ENTRIES) {
       const replies: Reply[] = [
-        await runAssess(check, { situation: entry.text, intent: entry.text, action: entry.text }, core.moderation.commands),
-        await runAssess(why, { norm: entry.text, situation: entry.text }, core.moderation.commands),
+        await run(check, { situation: entry.text, intent: entry.text, action: entry.text }),
+        await run(why, { norm: entry.text, situation: entry.text }),
       ];
-      const inline = parseInline(check, `situation: ${entry.text} | intent: x | action: ${entry.text}`);
+      const inline = parseCommandText(check, `situation: ${entry.text} | intent: x | action: ${entry.text}`);
       if (!inline.ok) replies.push({ kind: 'error', text: inline.message, ephemeral: true });
       replies.push({ kind: 'error', text: `I could not read "${entry.text.slice(0, 40)}": each field needs a label.`, ephemeral: true });
       for (const reply of replies) {

@@ -73,7 +73,8 @@ describe('CLI: `normguard check` while Ollama misbehaves', () => {
     try {
       const r = await cli(['check', ...CHECK_ARGS, '--json'], { OLLAMA_HOST: cold.url });
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/^normguard: model unavailable \(TIMEOUT\): no answer from the model within 1s/);
+      // --json: the failure is JSON too, so a script never parses prose.
+      expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'TIMEOUT', message: expect.stringMatching(/^no answer from the model within 1s/) } });
       expect(r.ms).toBeLessThan(INTERACTIVE_DEADLINE_MS + SLACK_MS);
       cold.setLoaded(true);
       const again = await cli(['check', ...CHECK_ARGS, '--json'], { OLLAMA_HOST: cold.url });

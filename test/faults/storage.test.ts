@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { systemClock } from '../../src/clock.js';
 import { NormguardError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -34,12 +34,12 @@ afterAll(async () => {
   await results.flush();
 });
 
-type StoreCore = Core & { store: NonNullable<Core['store']>; moderation: NonNullable<Core['moderation']> };
+type StoreCore = App;
 
 /** One bot process: the real composition root on Redis. */
 async function redisCore(url: string): Promise<StoreCore> {
   const config = testConfig({ ...FAULT_ENV, OLLAMA_HOST: sim.url, REDIS_URL: url, NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-unused-')) });
-  return (await createCore(config, { logger: silentLogger(), withStore: true })) as StoreCore;
+  return createApp(config, { logger: silentLogger() });
 }
 
 describe('Redis restarting under load', () => {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessmentSchema } from '../../src/assessment/types.js';
 import { runCli } from '../../src/cli/index.js';
+import { cliCommands } from '../../adapters/cli/index.js';
+import { registerCommands } from '../../adapters/index.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,6 +36,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
     cwd,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
+    commands: cliCommands,
   });
   return { code, stdout, stderr };
 }
@@ -90,6 +93,40 @@ describe('normguard CLI', () => {
     expect((await cli(['check', '--bogus', 'x'])).code).toBe(2);
     expect((await cli(['check', ...checkArgs, '--method', 'slow'])).stderr).toContain('--method must be structured or fast');
     expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+
+  it('each command explains its options and gives an example, from the command registry', async () => {
+    for (const command of ['check', 'evaluate', 'advise', 'why']) {
+      const { code, stdout } = await cli([command, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^normguard ${command} — `));
+      expect(stdout).toMatch(/--situation TEXT +What is going on: the setting and who is involved \(required, up to 1000 characters\)/);
+      expect(stdout).toMatch(new RegExp(`Example:\n  normguard ${command} --`));
+    }
+    expect((await cli(['check', '--help'])).stdout).toMatch(/-a, --action TEXT +The action to judge/);
+    expect((await cli(['help'])).stdout).toMatch(/normguard check +Ask whether an action is permissible/);
+  });
+
+  it('--json reports failures as JSON on stderr: bad input exits 2, an unreachable model 3', async () => {
+    const bad = await cli(['check', '--situation', 'x', '--json']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'BAD_INPUT', problems: [{ option: 'intent' }, { option: 'action' }] } });
+    const down = await cli(['check', ...checkArgs, '--json'], { OLLAMA_HOST: downUrl });
+    expect(down.code).toBe(3);
+    expect(JSON.parse(down.stderr)).toMatchObject({ error: { code: 'MODEL_UNAVAILABLE' } });
+  });
+
+  it('register exits 3 when Discord cannot be reached, like any other unreachable server', async () => {
+    let stderr = '';
+    const code = await runCli(['register', 'discord'], {
+      env: { OLLAMA_HOST: sim.url, LOG_LEVEL: 'silent', DISCORD_TOKEN: 'x.y.z', DISCORD_API_URL: `${downUrl}/api` },
+      cwd,
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+      adapters: { start: async () => [], register: registerCommands },
+    });
+    expect(stderr).toMatch(/^normguard: register failed: /);
+    expect(code).toBe(3);
   });
 
   it('bad config exits 2 with one line per problem', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
 import type { Assessment } from '../../src/assessment/types.js';
 import { caseItem } from '../../src/eval/index.js';
 import { silentLogger } from '../../src/logger.js';
@@ -41,8 +41,8 @@ let firstDecided: ReviewCase;
 
 beforeAll(async () => {
   sim = await startOllamaSimulator();
-  const core = await createCore(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir }), { logger: silentLogger(), withStore: true });
-  const cases = core.store!.repos.cases;
+  const core = await createApp(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir }), { logger: silentLogger() });
+  const cases = core.store.repos.cases;
   for (const [i, s] of SEED.entries()) {
     const c = await cases.create({
       workspaceId: WS,

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, startService, type Core, type Service } from '../../src/app.js';
+import { createApp, createEngine, type App } from '../../src/app.js';
+import { startService, type Service } from '../../src/service.js';
 import type { Assessment } from '../../src/assessment/types.js';
 import { createHttpServer, listen } from '../../src/http/server.js';
 import { silentLogger } from '../../src/logger.js';
@@ -30,10 +31,10 @@ const assessment = (norm: string): Assessment => ({
 });
 
 /** A service whose store holds a few decided cases and monitor counters for guild-1. */
-async function start(env: Record<string, string> = {}): Promise<Core> {
+async function start(env: Record<string, string> = {}): Promise<App> {
   const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_HTTP_PORT: '0', NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-stats-')), ...env });
-  const core = await createCore(config, { logger: silentLogger(), withStore: true });
-  const cases = core.store!.repos.cases;
+  const core = await createApp(config, { logger: silentLogger() });
+  const cases = core.store.repos.cases;
   const decisions = ['uphold', 'uphold', 'dismiss', null] as const;
   for (const [i, decision] of decisions.entries()) {
     const c = await cases.create({
@@ -52,7 +53,7 @@ async function start(env: Record<string, string> = {}): Promise<Core> {
     if (decision) await core.moderation!.cases.apply(c.id, decision === 'uphold' ? { type: 'uphold', actor: 'mod' } : { type: 'dismiss', actor: 'mod', reason: null });
   }
   await cases.create({ workspaceId: 'guild-2', platform: 'discord', channelId: 'c', messageId: 'm', messageUrl: null, authorId: 'u', messageText: 'x', context: '', assessment: assessment('Be civil.'), rule: 'flag-threshold' });
-  const activity = core.moderation!.activity;
+  const activity = core.moderation.activity;
   for (const field of ['audited', 'audited', 'audited', 'flag', 'shadowFlag'] as const) await activity.count('guild-1', field);
   service = await startService(core);
   base = `http://127.0.0.1:${service.address!.port}`;
@@ -125,7 +126,7 @@ describe('GET /v1/stats', () => {
   });
 
   it('answers 503 when the process runs without the store', async () => {
-    const core = await createCore(testConfig({ OLLAMA_HOST: sim.url }), { logger: silentLogger(), withStore: false });
+    const core = createEngine(testConfig({ OLLAMA_HOST: sim.url }), { logger: silentLogger() });
     const server: Server = createHttpServer({ assessor: core.assessor, health: () => core.inference.health(), metrics: core.metrics, logger: silentLogger() });
     const address = await listen(server, '127.0.0.1', 0);
     try {

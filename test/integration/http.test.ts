@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, startService, type Service } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { startService, type Service } from '../../src/service.js';
 import { assessmentSchema } from '../../src/assessment/types.js';
 import { silentLogger } from '../../src/logger.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
@@ -21,7 +22,7 @@ async function start(env: Record<string, string> = {}) {
     NORMGUARD_MAX_RETRIES: '0',
     ...env,
   });
-  const core = await createCore(config, { logger: silentLogger(), withStore: true });
+  const core = await createApp(config, { logger: silentLogger() });
   service = await startService(core);
   base = `http://127.0.0.1:${service.address!.port}`;
 }

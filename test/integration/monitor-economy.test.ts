@@ -10,7 +10,7 @@ let seq = 0;
 beforeEach(async () => {
   sim = await startOllamaSimulator();
   core = await testCore(sim.url, { NORMGUARD_MAX_RETRIES: '0' });
-  await core.store!.repos.settings.update('g1', (s) => ({ ...s, channels: { c1: { mode: 'flag', unclearToReview: false }, c2: { mode: 'flag', unclearToReview: false } } }));
+  await core.store.repos.settings.update('g1', (s) => ({ ...s, channels: { c1: { mode: 'flag', unclearToReview: false }, c2: { mode: 'flag', unclearToReview: false } } }));
 });
 afterEach(async () => {
   await core.close();
@@ -69,7 +69,7 @@ describe('Monitor economy: what reaches the model', () => {
   });
 
   it('bots, webhooks and text with nothing to judge are skipped without reading the settings', async () => {
-    const get = vi.spyOn(core.store!.repos.settings, 'get');
+    const get = vi.spyOn(core.store.repos.settings, 'get');
     const { monitor } = core.moderation;
     const skipped = [
       message(SPAM, 'musicbot', { author: { isBot: true } as IncomingMessage['author'] }),

@@ -34,7 +34,7 @@ function message(text: string, over: Partial<IncomingMessage> = {}): IncomingMes
 }
 
 async function monitor(mode: ChannelMode, extra: Record<string, unknown> = {}) {
-  await core.store!.repos.settings.update('g1', (s) => ({ ...s, channels: { c1: { mode, unclearToReview: false } }, ...extra }));
+  await core.store.repos.settings.update('g1', (s) => ({ ...s, channels: { c1: { mode, unclearToReview: false } }, ...extra }));
 }
 
 const INSULT = 'You are a stupid idiot and everyone here knows it';

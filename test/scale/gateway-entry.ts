@@ -9,14 +9,14 @@
  * A rendered outcome of a dead gateway is announced as `{ adopted: { messageId, caseId } }`.
  */
 import { createInterface } from 'node:readline';
-import { createCore } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
 import { loadEnv, parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startRole } from '../../src/scale/index.js';
 
 const config = parseConfig(loadEnv(process.cwd(), process.env));
 const logger = createLogger({ level: config.LOG_LEVEL, secrets: [] });
-const core = await createCore(config, { logger, withStore: true });
+const core = await createApp(config, { logger });
 const service = await startRole('gateway', core);
 const moderation = service.gateway ? { ...core.moderation!, passive: service.gateway } : core.moderation!;
 
@@ -33,7 +33,7 @@ async function answer(req: Request): Promise<unknown> {
     case 'post':
       return moderation.passive.handle(req.message as never);
     case 'settings':
-      await core.store!.repos.settings.update(req.workspaceId as string, (s) => ({ ...s, channels: req.channels as never }));
+      await core.store.repos.settings.update(req.workspaceId as string, (s) => ({ ...s, channels: req.channels as never }));
       return true;
     case 'decide':
       return moderation.cases.apply(req.caseId as string, req.event as never);

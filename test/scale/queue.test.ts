@@ -4,7 +4,7 @@
  * the queue gauges on /metrics. roles.test.ts covers the same roles across real processes.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import type { IncomingMessage } from '../../src/moderation/message.js';
 import { startRole, type RoleService } from '../../src/scale/index.js';
@@ -37,8 +37,8 @@ function message(text = INSULT): IncomingMessage {
   };
 }
 
-async function role(name: 'gateway' | 'worker', env: Record<string, string> = {}): Promise<RoleService & { core: Core }> {
-  const core = await createCore(
+async function role(name: 'gateway' | 'worker', env: Record<string, string> = {}): Promise<RoleService & { core: App }> {
+  const core = await createApp(
     testConfig({
       OLLAMA_HOST: sim.url,
       REDIS_URL: redis.url,
@@ -51,7 +51,7 @@ async function role(name: 'gateway' | 'worker', env: Record<string, string> = {}
       NORMGUARD_QUEUE_BACKOFF_MS: '100',
       ...env,
     }),
-    { logger: silentLogger(), withStore: true },
+    { logger: silentLogger() },
   );
   const service = await startRole(name, core);
   running.push(service);
@@ -77,14 +77,14 @@ describe.skipIf(!hasRedisServer)('the BullMQ audit queue', () => {
 
   async function gatewayOn(mode: 'flag' | 'coach' = 'flag') {
     const gw = await role('gateway');
-    await gw.core.store!.repos.settings.update('T1', (s) => ({ ...s, channels: { C1: { mode, unclearToReview: false } } }));
+    await gw.core.store.repos.settings.update('T1', (s) => ({ ...s, channels: { C1: { mode, unclearToReview: false } } }));
     return gw;
   }
 
   it('runs interactive before review before passive, and enqueues a message once', async () => {
     const gw = await gatewayOn();
     const queue = gw.queue!;
-    const base = { context: [], settings: await gw.core.store!.repos.settings.get('T1'), repeatKey: null, gateway: 'test', enqueuedAt: Date.now() };
+    const base = { context: [], settings: await gw.core.store.repos.settings.get('T1'), repeatKey: null, gateway: 'test', enqueuedAt: Date.now() };
     const passive = message();
     const review = message();
     const interactive = message();

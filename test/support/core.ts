@@ -1,16 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type Core } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import { testConfig } from './config.js';
 
 /** The real composition root on a fresh SQLite directory, pointed at a simulator. */
-export async function testCore(ollamaUrl: string, env: Record<string, string> = {}): Promise<Core & { moderation: NonNullable<Core['moderation']> }> {
-  const core = await createCore(
+export async function testCore(ollamaUrl: string, env: Record<string, string> = {}): Promise<App> {
+  const core = await createApp(
     testConfig({ OLLAMA_HOST: ollamaUrl, NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-core-')), ...env }),
-    { logger: silentLogger(), withStore: true },
+    { logger: silentLogger() },
   );
-  if (!core.moderation) throw new Error('core without moderation');
-  return core as Core & { moderation: NonNullable<Core['moderation']> };
+  return core;
 }

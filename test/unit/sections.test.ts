@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitSections } from '../../commands/sections.js';
-import { parseInline } from '../../commands/inline.js';
-import { assessCommand } from '../../commands/ethics.js';
-import { applyConfigChange } from '../../commands/handlers.js';
+import { applyConfigChange } from '../../commands/config.js';
 import { defaultWorkspaceSettings } from '../../src/policy/settings.js';
 
 describe('splitSections', () => {
@@ -23,26 +21,6 @@ describe('splitSections', () => {
   });
   it('returns nothing for empty prose', () => {
     expect(splitSections('')).toEqual([]);
-  });
-});
-
-describe('parseInline', () => {
-  const check = assessCommand('check')!;
-  it('reads labelled fields in any order, split by | or new lines', () => {
-    expect(parseInline(check, 'action: call him an idiot | situation: a game chat\nintention: win')).toEqual({
-      ok: true,
-      fields: { action: 'call him an idiot', situation: 'a game chat', intent: 'win' },
-    });
-  });
-  it('explains the syntax when a field is unlabelled, unknown or missing', () => {
-    const a = parseInline(check, 'just some words');
-    expect(a.ok).toBe(false);
-    if (!a.ok) expect(a.message).toMatch(/each field needs a label.*\/ethics check situation:/);
-    const b = parseInline(check, 'situation: x | colour: blue');
-    if (!b.ok) expect(b.message).toMatch(/has no field "colour"; it takes situation, intent, action/);
-    const c = parseInline(check, 'situation: x');
-    if (!c.ok) expect(c.message).toMatch(/needs intent, action/);
-    expect([b.ok, c.ok]).toEqual([false, false]);
   });
 });
 

@@ -5,7 +5,7 @@ import { BUTTON_LABELS, caseCustomId, type CaseButtonAction, type CaseCardModel 
 import type { AuthorNotice, DigestModel } from '../../../commands/notices.js';
 import type { Reply } from '../../../commands/replies.js';
 import type { Section } from '../../../commands/sections.js';
-import { clip, escapeMrkdwn, MAX_BLOCKS, SECTION_TEXT_MAX, slackTokens } from './text.js';
+import { clip, escapeMrkdwn, MAX_BLOCKS, SECTION_TEXT_MAX, slackText } from './text.js';
 
 const VERDICT: Record<Assessment['verdict'], { icon: string; word: string }> = {
   impermissible: { icon: ':red_circle:', word: 'Impermissible' },
@@ -66,17 +66,15 @@ export function statsBlocks(stats: CaseStats, days: number): KnownBlock[] {
 
 /** The case card; decided cards lose their decision buttons and show the outcome instead. */
 export function caseCardBlocks(card: CaseCardModel): KnownBlock[] {
-  const blocks: KnownBlock[] = [
-    mrkdwn(`*${escapeMrkdwn(card.title)}* · ${verdictLine(card)}`),
-    mrkdwn(escapeMrkdwn(card.summary || '(no summary)')),
-  ];
+  // A Slack mention always notifies: the card names the author instead of pinging them.
+  const unping = (text: string) => text.split(`<@${card.author.id}>`).join(card.author.name ? `*${escapeMrkdwn(card.author.name)}*` : 'the author');
+  const blocks: KnownBlock[] = [mrkdwn(`*${escapeMrkdwn(card.title)}* · ${verdictLine(card)}`), mrkdwn(escapeMrkdwn(card.summary || '(no summary)'))];
   for (const f of card.fields) {
-    // Field values mix user text (escaped) with our own mention tokens (kept).
-    const value = f.quote ? escapeMrkdwn(f.value).split('\n').map((l) => `>${l}`).join('\n') : slackTokens(keepTokens(f.value));
-    blocks.push(mrkdwn(`*${slackTokens(keepTokens(f.label))}*\n${value}`));
+    const value = f.quote ? escapeMrkdwn(f.value).split('\n').map((l) => `>${l}`).join('\n') : unping(slackText(f.value));
+    blocks.push(mrkdwn(`*${slackText(f.label)}*\n${value}`));
   }
   const status = card.outcome
-    ? `*${card.outcome.action === 'upheld' ? 'Upheld' : 'Dismissed'}* by <@${card.outcome.actorId}> <!date^${Math.floor(card.outcome.at / 1000)}^{date_short_pretty} {time}|${new Date(card.outcome.at).toISOString()}>${card.outcome.reason ? ` — ${escapeMrkdwn(card.outcome.reason)}` : ''}`
+    ? `*${card.outcome.action === 'upheld' ? 'Upheld' : 'Dismissed'}* by <@${card.outcome.actorId}> ${slackText(`<t:${Math.floor(card.outcome.at / 1000)}:f>`)}${card.outcome.reason ? ` — ${escapeMrkdwn(card.outcome.reason)}` : ''}`
     : '*Open* — awaiting a moderator';
   blocks.push(context(status));
   const elements: Button[] = card.actions.map((a) => ({
@@ -101,7 +99,7 @@ const BUTTON_STYLE: Partial<Record<CaseButtonAction, 'primary' | 'danger'>> = {
 
 /** The private notice to an author, with the Appeal button when one is offered. */
 export function noticeBlocks(caseId: string, notice: AuthorNotice): KnownBlock[] {
-  const blocks: KnownBlock[] = [mrkdwn(`*${escapeMrkdwn(notice.title)}*`), ...notice.lines.map((l) => mrkdwn(slackTokens(keepTokens(l))))];
+  const blocks: KnownBlock[] = [mrkdwn(`*${escapeMrkdwn(notice.title)}*`), ...notice.lines.map((l) => mrkdwn(slackText(l)))];
   if (notice.appealable) {
     blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: caseCustomId('appeal', caseId), value: caseId, text: { type: 'plain_text', text: BUTTON_LABELS.appeal } }] });
   }
@@ -146,19 +144,11 @@ export function replyPayload(reply: Reply): { text: string; blocks: KnownBlock[]
     case 'stats':
       return { text: `normguard stats for ${reply.days} days`, blocks: statsBlocks(reply.stats, reply.days) };
     case 'notice':
-      return { text: clip(slackTokens(keepTokens(reply.text)), SECTION_TEXT_MAX), blocks: [mrkdwn(slackTokens(keepTokens(reply.text)))] };
+      return { text: clip(slackText(reply.text), SECTION_TEXT_MAX), blocks: [mrkdwn(slackText(reply.text))] };
     case 'error':
       // Error sentences can quote what the user typed ("I could not read …").
       return { text: clip(escapeMrkdwn(reply.text), SECTION_TEXT_MAX), blocks: [mrkdwn(`:warning: ${escapeMrkdwn(reply.text)}`)] };
   }
-}
-
-/** Escapes everything except our own well-formed mention tokens. */
-export function keepTokens(text: string): string {
-  return text
-    .split(/(<[@#][&]?[A-Za-z0-9_]+>)/g)
-    .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
-    .join('');
 }
 
 function fit(blocks: KnownBlock[]): KnownBlock[] {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CallLog } from './call-log.js';
 import { defaultChannels, defaultUsergroups, defaultUsers, SLACK_FIXTURE } from './fixture.js';
 import { ResponseUrls } from './response-urls.js';
+import { ApiFaults } from './faults.js';
 import { createFakeSlackServer } from './server.js';
 import { SocketModeServer } from './socket-mode.js';
 import type { FakeSlack, FakeSlackOptions, SlackMessage } from './types.js';
@@ -72,9 +73,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const calls = new CallLog(changes);
   const responseUrls = new ResponseUrls(onChange);
   const socketMode = new SocketModeServer(identity.appId, changes);
+  const faults = new ApiFaults();
 
   let port = 0;
-  const server = createFakeSlackServer({ ws, calls, responseUrls, socketMode, wsBaseUrl: () => `ws://${FAKE_SLACK_HOST}:${port}` });
+  const server = createFakeSlackServer({ ws, calls, responseUrls, socketMode, faults, wsBaseUrl: () => `ws://${FAKE_SLACK_HOST}:${port}` });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, FAKE_SLACK_HOST, () => {
@@ -110,6 +112,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     views: () => ws.views.list(),
     postUserMessage,
+    failNext: (method, error, times) => faults.fail(method, error, times),
     waitFor: (check, opts = {}) => changes.waitUntil(check, opts.timeoutMs ?? 10_000, () => `${opts.what ?? 'condition'} never held. ${calls.describeRecent()}`),
     newResponseUrl: (binding) => responseUrls.create(url, binding),
     responses: (id) => responseUrls.responses(id),

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError, decodeBody, parseJsonFields } from './args.js';
 import type { CallLog } from './call-log.js';
+import type { ApiFaults } from './faults.js';
 import { applyResponse } from './response-effects.js';
 import type { ResponseUrls } from './response-urls.js';
 import type { SocketModeServer } from './socket-mode.js';
@@ -17,6 +18,7 @@ export interface ServerParts {
   socketMode: SocketModeServer;
   /** ws://127.0.0.1:PORT, known once the server listens. */
   wsBaseUrl: () => string;
+  faults: ApiFaults;
 }
 
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -55,6 +57,7 @@ async function serveApi(parts: ServerParts, method: string, url: URL, req: Incom
   }
   const args = parseJsonFields(rawArgs);
   const token = bearer(req.headers.authorization) ?? (typeof rawArgs.token === 'string' ? rawArgs.token : undefined);
+  response ??= parts.faults.take(method);
   response ??= callMethod(method, args, {
     ws: parts.ws,
     token,

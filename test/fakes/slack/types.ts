@@ -138,6 +138,8 @@ export interface WaitOptions {
 }
 
 export interface FakeSlack {
+  /** The next `times` calls to `method` answer `{ok:false, error}` (default once). */
+  failNext(method: string, error: string, times?: number): void;
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;

@@ -2,8 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, startService, type Core, type Service } from '../../../src/app.js';
+import { createApp, type App } from '../../../src/app.js';
+import { startService, type Service } from '../../../src/service.js';
 import { runCli } from '../../../src/cli/index.js';
+import { cliCommands } from '../../../adapters/cli/index.js';
 import { silentLogger, type Logger } from '../../../src/logger.js';
 import type { IncomingMessage } from '../../../src/moderation/index.js';
 import type { ChannelMode } from '../../../src/policy/settings.js';
@@ -58,12 +60,13 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
     cwd: cliCwd,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
+    commands: cliCommands,
   });
   return { code, stdout, stderr, ms: performance.now() - started };
 }
 
 export interface Api {
-  core: Core & { moderation: NonNullable<Core['moderation']> };
+  core: App;
   service: Service;
   base: string;
   assess(body?: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null; ms: number }>;
@@ -72,10 +75,10 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-/** The real service (createCore + startService) on a fresh SQLite directory. */
+/** The real service (createApp + startService) on a fresh SQLite directory. */
 export async function startApi(env: Record<string, string>, logger: Logger = silentLogger()): Promise<Api> {
   const config = testConfig({ ...FAULT_ENV, NORMGUARD_HTTP_PORT: '0', NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-faults-')), ...env });
-  const core = (await createCore(config, { logger, withStore: true })) as Api['core'];
+  const core = await createApp(config, { logger });
   const service = await startService(core);
   const base = `http://127.0.0.1:${service.address!.port}`;
   return {
@@ -126,8 +129,8 @@ export function chatMessage(text: string, over: Partial<IncomingMessage> = {}): 
   };
 }
 
-export async function monitorChannel(core: Api['core'] | Core, mode: ChannelMode, workspaceId = 'g1', channelId = 'c1'): Promise<void> {
-  await core.store!.repos.settings.update(workspaceId, (s) => ({
+export async function monitorChannel(core: Api['core'] | App, mode: ChannelMode, workspaceId = 'g1', channelId = 'c1'): Promise<void> {
+  await core.store.repos.settings.update(workspaceId, (s) => ({
     ...s,
     channels: { ...s.channels, [channelId]: { mode, unclearToReview: false } },
     // No cooldowns: every message in a burst is judged on its own.

@@ -1,0 +1,4 @@
+import { discordReviewWorld } from './review/discord.js';
+import { reviewSuite } from './review/suite.js';
+
+reviewSuite('Discord', discordReviewWorld);
