@@ -71,6 +71,8 @@ export interface CaseCardModel {
   summary: string;
   verdict: ReviewCase['assessment']['verdict'];
   severity: ReviewCase['assessment']['severity'];
+  /** Calibrated probability that the message is impermissible (0–1), or null when none was measured. */
+  score: number | null;
   status: ReviewCase['status'];
   /** "Upheld by <@id> at …" once decided; null while open. */
   outcome: { action: 'upheld' | 'dismissed'; actorId: string; at: number; reason: string | null } | null;
@@ -89,7 +91,7 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcem
     { label: 'Author', value: `<@${c.authorId}>${c.authorIsNew ? ' · new member' : ''} · ${history}` },
     { label: 'Channel', value: `<#${c.channelId}>` },
     { label: 'Conversation the model saw', value: c.context.length > 0 ? c.context : '(no earlier messages)', quote: true },
-    { label: 'Verdict', value: `${c.assessment.verdict} · severity ${c.assessment.severity}` },
+    { label: 'Verdict', value: `${c.assessment.verdict} · severity ${c.assessment.severity}${scoreText(c.assessment)}` },
     { label: 'Norm at stake', value: c.assessment.norm === null ? '(none named)' : inertMentions(c.assessment.norm) },
     { label: 'Policy rule', value: c.rule },
   ];
@@ -117,6 +119,7 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcem
     summary: c.assessment.summary,
     verdict: c.assessment.verdict,
     severity: c.assessment.severity,
+    score: typeof c.assessment.score === 'number' ? c.assessment.score : null,
     status: c.status,
     outcome:
       decided && c.status !== 'open'
@@ -126,6 +129,11 @@ export function caseCardModel(c: ReviewCase, record: AuthorRecord, can: Enforcem
     messageUrl: c.messageUrl,
     actions: buttons,
   };
+}
+
+/** " · score 0.93 (calibrated)", or nothing when the method measured none. */
+function scoreText(a: ReviewCase['assessment']): string {
+  return typeof a.score === 'number' ? ` · score ${a.score.toFixed(2)} (${a.method})` : '';
 }
 
 /** Enforcement recorded on the case, in words. */

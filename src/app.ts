@@ -1,4 +1,6 @@
 import { Assessor } from './assessment/assessor.js';
+import { Calibrator } from './calibration/calibrator.js';
+import { CalibrationStore } from './calibration/store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createInference, type Inference, type InferenceClient, type InferenceHooks } from './inference/index.js';
@@ -44,6 +46,8 @@ export interface Engine {
   metrics: Metrics;
   inference: Inference;
   assessor: Assessor;
+  /** The frames' measured lean per model digest, for the calibrated verdict method. */
+  calibration: Calibrator;
   close(): Promise<void>;
 }
 
@@ -72,7 +76,8 @@ export interface AppOverrides extends EngineOverrides {
   repeats?: false;
 }
 
-export function createEngine(config: Config, overrides: EngineOverrides, cache?: Repositories['assessmentCache']): Engine {
+/** `stored` is absent for one-shot CLI commands, which keep no state (calibration then lives in memory). */
+export function createEngine(config: Config, overrides: EngineOverrides, stored?: { kv: KvStore; cache: Repositories['assessmentCache'] }): Engine {
   const clock = overrides.clock ?? systemClock;
   const { logger } = overrides;
   let metrics: Metrics | undefined;
@@ -96,12 +101,22 @@ export function createEngine(config: Config, overrides: EngineOverrides, cache?:
     inFlight: () => inference.scheduler.stats().active,
     breakers: () => inference.backends.map((b) => ({ url: b.url, state: b.breaker.state })),
   });
+  const model = overrides.model ?? inference.client;
+  const calibration = new Calibrator({
+    inference: model,
+    limits: { maxTokens: config.NORMGUARD_MAX_TOKENS, verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS },
+    clock,
+    logger: logger.child({ component: 'calibration' }),
+    store: stored ? new CalibrationStore(stored.kv, logger) : null,
+    digest: () => inference.modelDigest(),
+  });
   const assessor = new Assessor({
-    inference: overrides.model ?? inference.client,
+    calibration,
+    inference: model,
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,
     verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
-    cache,
+    cache: stored?.cache,
     cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
     clock,
     logger,
@@ -111,7 +126,7 @@ export function createEngine(config: Config, overrides: EngineOverrides, cache?:
       passive: config.NORMGUARD_PASSIVE_DEADLINE_MS,
     },
   });
-  return { config, logger, clock, metrics, inference, assessor, close: async () => {} };
+  return { config, logger, clock, metrics, inference, assessor, calibration, close: async () => calibration.stop() };
 }
 
 /** `normguard start`, the tests and the bench: the store, the engine over it, and moderation. */
@@ -127,9 +142,17 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     // processes write settings too, and a stale mode is worse than a store read.
     ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
   });
-  const engine = createEngine(config, { ...overrides, clock }, repos.assessmentCache);
+  const engine = createEngine(config, { ...overrides, clock }, { kv, cache: repos.assessmentCache });
   const moderation = createModeration(engine, kv, repos, overrides);
-  return { ...engine, store: { kv, repos }, moderation, close: () => kv.close() };
+  return {
+    ...engine,
+    store: { kv, repos },
+    moderation,
+    close: async () => {
+      await engine.close();
+      await kv.close();
+    },
+  };
 }
 
 function createModeration(engine: Engine, kv: KvStore, repos: Repositories, overrides: Pick<AppOverrides, 'buffer' | 'repeats'>): Moderation {

@@ -49,7 +49,7 @@ const boolFlag = z
 export const configSchema = z.object({
   OLLAMA_HOST: urlList.default(['http://127.0.0.1:11434']),
   NORMGUARD_MODEL: z.string().trim().min(1, 'must name the Ollama model, e.g. normguard').default('normguard'),
-  NORMGUARD_VERDICT_METHOD: verdictMethodSchema.default('structured'),
+  NORMGUARD_VERDICT_METHOD: verdictMethodSchema.default('calibrated'),
   NORMGUARD_MAX_TOKENS: positiveInt('512').max(8192, 'must be at most 8192, e.g. 512').default(512),
   NORMGUARD_VERDICT_MAX_TOKENS: positiveInt('160').max(2048, 'must be at most 2048, e.g. 160').default(160),
   NORMGUARD_REQUEST_TIMEOUT_MS: positiveInt('60000').default(60_000),
@@ -94,7 +94,7 @@ export const configSchema = z.object({
     .default(8787),
   NORMGUARD_HTTP_ENABLED: boolFlag.default(true),
   NORMGUARD_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`').optional()),
-  NORMGUARD_PASSIVE_METHOD: verdictMethodSchema.default('fast'),
+  NORMGUARD_PASSIVE_METHOD: verdictMethodSchema.default('calibrated'),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. http://127.0.0.1:8080/api' }).optional()),
   SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),

@@ -22,6 +22,7 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
     http = createHttpServer({
       assessor: core.assessor,
       health: () => core.inference.health(),
+      verdicts: () => verdictStatus(core),
       metrics: core.metrics,
       logger,
       apiToken: config.NORMGUARD_API_TOKEN,
@@ -32,6 +33,9 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
   }
   // Loading the model can take tens of seconds; start serving meanwhile and say how it went.
   void core.inference.warmUp();
+  // A handful of content-free probes per frame; never blocks start-up (the calibrated method
+  // waits for it, or falls back to the contrast, on first use).
+  if (usesCalibration(config)) core.calibration.start();
   void reportOllama(core);
   let adapters: Awaited<ReturnType<AdapterStarter>> = [];
   try {
@@ -54,6 +58,21 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
       await core.close();
     },
   };
+}
+
+function usesCalibration(config: App['config']): boolean {
+  return config.NORMGUARD_VERDICT_METHOD === 'calibrated' || config.NORMGUARD_PASSIVE_METHOD === 'calibrated';
+}
+
+/** What `/readyz` says about verdicts: the method, calibration, and whether it fell back. */
+export function verdictStatus(core: Pick<App, 'config' | 'calibration'>): Record<string, unknown> {
+  const calibration = core.calibration.status();
+  const method = core.config.NORMGUARD_VERDICT_METHOD;
+  const fallback =
+    method === 'calibrated' && calibration.state === 'no-logprobs'
+      ? 'the model returns no logprobs (Ollama 0.12.11 or newer needed, and no proxy that drops them): verdicts use the two-frame contrast'
+      : undefined;
+  return { method, passiveMethod: core.config.NORMGUARD_PASSIVE_METHOD, calibration, ...(fallback ? { fallback } : {}) };
 }
 
 async function reportOllama(core: App): Promise<void> {

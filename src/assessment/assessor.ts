@@ -1,12 +1,24 @@
+import { Calibrator, type FrameBiasSource } from '../calibration/calibrator.js';
 import type { Clock } from '../clock.js';
-import { NormguardError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Completion, InferenceClient, Priority } from '../inference/types.js';
+import type { InferenceClient, Priority } from '../inference/types.js';
 import { buildFrame, DEFAULT_LABELS, type Frame, type FrameFields, type FrameLabels } from '../strategies/index.js';
 import { cacheKey } from '../store/assessment-cache.js';
-import { verdictQuestion } from './prompts.js';
+import { consistentProse } from './consistent-prose.js';
+import { startBudget, type Budget } from './deadline.js';
+import { calibrated, contrast, fast, proseOnly, structured, type MethodContext, type Verdicting } from './methods.js';
+import { ModelTurns } from './turns.js';
 import type { Assessment, Strategy, VerdictMethod } from './types.js';
-import { parseVerdict, VERDICT_JSON_SCHEMA } from './verdict.js';
+
+const METHODS: Record<VerdictMethod, (ctx: MethodContext, frame: Frame) => Promise<Verdicting>> = {
+  calibrated: (ctx, frame) => calibrated(ctx, frame),
+  contrast: (ctx, frame) => contrast(ctx, frame),
+  structured,
+  fast,
+};
+
+/** Scores within this distance of the threshold are `unclear`: too close to call. */
+export const DEFAULT_SCORE_MARGIN = 0.05;
 
 /** The slice of the assessment cache the assessor needs (the store provides it). */
 export interface AssessmentCachePort {
@@ -29,6 +41,10 @@ export interface AssessorOptions {
    * and an interactive caller could wait up to twice its deadline.
    */
   deadlines?: Partial<Record<Priority, number>>;
+  /** The frames' measured lean for the calibrated method; default: a calibrator of its own, in memory. */
+  calibration?: FrameBiasSource;
+  /** Half-width of the `unclear` band around the score threshold. Default 0.05. */
+  scoreMargin?: number;
 }
 
 export interface AssessRequest {
@@ -46,13 +62,24 @@ export interface AssessRequest {
    * repeat cache, keyed on the message text. Default: use the cache.
    */
   cache?: boolean;
+  /**
+   * Whether to add prose for the reader (calibrated and contrast methods answer in JSON first).
+   * Default: yes, except at passive priority, where prose waits until a message is flagged.
+   */
+  prose?: boolean;
 }
 
-const VERDICT_SCHEMA = { name: 'verdict', schema: VERDICT_JSON_SCHEMA as unknown as Record<string, unknown> };
+/** The slice of calibration the assessor needs; without one, a process-local calibrator is made. */
+export type { FrameBiasSource } from '../calibration/calibrator.js';
 
-/** Turns a frame into an Assessment with one of the two verdict methods (DESIGN.md §3). */
+/** Turns a frame into an Assessment with one of the verdict methods (DESIGN.md §3). */
 export class Assessor {
-  constructor(private readonly options: AssessorOptions) {}
+  private readonly calibration: FrameBiasSource;
+
+  constructor(private readonly options: AssessorOptions) {
+    const limits = { maxTokens: options.maxTokens, verdictMaxTokens: options.verdictMaxTokens };
+    this.calibration = options.calibration ?? new Calibrator({ inference: options.inference, limits, clock: options.clock, logger: options.logger });
+  }
 
   get defaultMethod(): VerdictMethod {
     return this.options.method;
@@ -68,122 +95,87 @@ export class Assessor {
     const labels = request.labels ?? DEFAULT_LABELS;
     const frame = buildFrame(request.strategy, request.fields, labels);
     const method = request.method ?? this.options.method;
-    const key = request.cache === false ? null : this.cacheKey(frame, method, labels);
+    const withProse = request.prose ?? request.priority !== 'passive';
+    const key = request.cache === false ? null : this.cacheKey(frame, method, labels, withProse);
     const hit = key === null ? null : await this.cacheGet(key);
     if (hit) return { ...hit, cached: true };
-    const turns = this.withDeadline(request);
-    const assessment = await (method === 'fast' ? this.fast(frame, turns) : this.structured(frame, turns)).catch((err: unknown) => {
-      throw turns.timeoutOf(err);
+    const { ctx, budget } = this.context(request, labels);
+    const assessment = await this.run(ctx, frame, method, withProse).catch((err: unknown) => {
+      throw budget.timeoutOf(err);
     });
     if (key !== null) await this.cacheSet(key, assessment);
     return assessment;
   }
 
-  /** Adds the prose to a `fast` assessment (for the review card of a flagged message). */
-  async explain(request: AssessRequest, assessment: Assessment): Promise<Assessment> {
+  /**
+   * Adds prose to a screening assessment (for the review card of a flagged message), in the
+   * frame trained to give that verdict's answer, labelled if it still disagrees.
+   */
+  async elaborate(request: AssessRequest, assessment: Assessment): Promise<Assessment> {
     if (assessment.text.length > 0) return assessment;
-    const frame = buildFrame(request.strategy, request.fields, request.labels ?? DEFAULT_LABELS);
-    const turns = this.withDeadline(request);
-    const prose = await this.prose(frame, turns).catch((err: unknown) => {
-      throw turns.timeoutOf(err);
+    const labels = request.labels ?? DEFAULT_LABELS;
+    const frame = buildFrame(request.strategy, request.fields, labels);
+    const { ctx, budget } = this.context(request, labels);
+    const prose = await consistentProse(ctx, frame, assessment.verdict).catch((err: unknown) => {
+      throw budget.timeoutOf(err);
     });
     return {
       ...assessment,
-      text: prose.content,
-      latencyMs: assessment.latencyMs + prose.latencyMs,
-      usage: addUsage(assessment.usage, prose.usage),
+      text: prose.text,
+      latencyMs: assessment.latencyMs + prose.turns.reduce((n, t) => n + t.latencyMs, 0),
+      usage: prose.turns.reduce((u, t) => addUsage(u, t.usage), assessment.usage),
       cached: false,
     };
   }
 
-  private async structured(frame: Frame, request: TimedRequest): Promise<Assessment> {
-    const prose = await this.prose(frame, request);
-    const verdictTurn = await this.options.inference.complete({
-      messages: [
-        { role: 'user', content: frame.prompt },
-        { role: 'assistant', content: prose.content },
-        { role: 'user', content: verdictQuestion(frame.strategy) },
-      ],
-      maxTokens: this.options.verdictMaxTokens,
-      jsonSchema: VERDICT_SCHEMA,
-      priority: request.priority,
-      signal: request.signal,
-      deadlineMs: request.remainingMs(),
-    });
-    return this.toAssessment(frame, 'structured', verdictTurn, prose.content, [prose, verdictTurn]);
+  private async run(ctx: MethodContext, frame: Frame, method: VerdictMethod, withProse: boolean): Promise<Assessment> {
+    if (frame.strategy === 'guidance' || frame.strategy === 'norm-rationale') return this.toAssessment(frame, await proseOnly(ctx, frame));
+    const result = await METHODS[method](ctx, frame);
+    if (withProse && result.text.length === 0 && method !== 'fast') {
+      const prose = await consistentProse(ctx, frame, result.verdict);
+      return this.toAssessment(frame, { ...result, text: prose.text, turns: [...result.turns, ...prose.turns] });
+    }
+    return this.toAssessment(frame, result);
   }
 
-  private async fast(frame: Frame, request: TimedRequest): Promise<Assessment> {
-    const turn = await this.options.inference.complete({
-      messages: [{ role: 'user', content: frame.prompt }],
-      maxTokens: this.options.verdictMaxTokens,
-      jsonSchema: VERDICT_SCHEMA,
-      priority: request.priority,
-      signal: request.signal,
-      deadlineMs: request.remainingMs(),
-    });
-    return this.toAssessment(frame, 'fast', turn, '', [turn]);
+  private context(request: AssessRequest, labels: FrameLabels): { ctx: MethodContext; budget: Budget } {
+    const { options } = this;
+    const budget = startBudget(options.clock, request.deadlineMs ?? options.deadlines?.[request.priority]);
+    const limits = { maxTokens: options.maxTokens, verdictMaxTokens: options.verdictMaxTokens };
+    const turns = new ModelTurns(options.inference, limits, { priority: request.priority, signal: request.signal, budget });
+    return { ctx: { turns, calibration: this.calibration, labels, logger: options.logger, margin: options.scoreMargin ?? DEFAULT_SCORE_MARGIN }, budget };
   }
 
-  private prose(frame: Frame, request: TimedRequest): Promise<Completion> {
-    return this.options.inference.complete({
-      messages: [{ role: 'user', content: frame.prompt }],
-      maxTokens: this.options.maxTokens,
-      priority: request.priority,
-      signal: request.signal,
-      deadlineMs: request.remainingMs(),
-    });
-  }
-
-  /** One budget for every model call of this assessment, counted from now. */
-  private withDeadline(request: AssessRequest): TimedRequest {
-    const { clock } = this.options;
-    const budget = request.deadlineMs ?? this.options.deadlines?.[request.priority];
-    if (budget === undefined) return { ...request, remainingMs: () => undefined, timeoutOf: (err) => err };
-    const deadlineAt = clock.now() + budget;
-    const timeout = (cause?: unknown) =>
-      new NormguardError('TIMEOUT', `no answer from the model within ${+(budget / 1000).toFixed(1)}s`, { retryable: false, cause });
-    return {
-      ...request,
-      remainingMs: () => {
-        const left = deadlineAt - clock.now();
-        if (left <= 0) throw timeout();
-        return left;
-      },
-      // A later call times out with only the rest of the budget; the caller should hear the whole one.
-      timeoutOf: (err) => (err instanceof NormguardError && err.code === 'TIMEOUT' && clock.now() >= deadlineAt - 5 ? timeout(err) : err),
-    };
-  }
-
-  private toAssessment(frame: Frame, method: VerdictMethod, verdictTurn: Completion, text: string, turns: Completion[]): Assessment {
-    const parsed = parseVerdict(verdictTurn.content);
-    if (parsed.raw !== undefined) {
-      this.options.logger.warn({ strategy: frame.strategy, method, backend: verdictTurn.backend }, 'unreadable verdict; recorded as unclear');
+  private toAssessment(frame: Frame, v: Verdicting): Assessment {
+    if (v.raw !== undefined) {
+      this.options.logger.warn({ strategy: frame.strategy, method: v.method, backend: v.turns.at(-1)?.backend }, 'unreadable verdict; recorded as unclear');
     }
     // S4 is given its norm; the model's restatement would only be noise.
-    const norm = frame.strategy === 'norm-rationale' ? (frame.fields.norm ?? parsed.norm) : parsed.norm;
+    const norm = frame.strategy === 'norm-rationale' ? (frame.fields.norm ?? v.norm) : v.norm;
     return {
       strategy: frame.strategy,
-      verdict: parsed.verdict,
-      severity: parsed.severity,
+      verdict: v.verdict,
+      severity: v.severity,
       norm,
-      summary: parsed.summary,
-      text,
-      model: verdictTurn.model,
-      method,
-      latencyMs: turns.reduce((n, t) => n + t.latencyMs, 0),
-      usage: turns.reduce((u, t) => addUsage(u, t.usage), { promptTokens: 0, completionTokens: 0 }),
-      ...(parsed.raw !== undefined ? { raw: parsed.raw } : {}),
+      summary: v.summary,
+      text: v.text,
+      model: v.turns.at(-1)?.model ?? this.options.inference.model,
+      method: v.method,
+      score: v.score,
+      ...(v.fallback !== undefined ? { fallback: v.fallback } : {}),
+      latencyMs: v.turns.reduce((n, t) => n + t.latencyMs, 0),
+      usage: v.turns.reduce((u, t) => addUsage(u, t.usage), { promptTokens: 0, completionTokens: 0 }),
+      ...(v.raw !== undefined ? { raw: v.raw } : {}),
     };
   }
 
   /** Exact repeats (after sanitising; case and spacing aside) reuse the answer: at temperature 0.2 a re-ask adds little. */
-  private cacheKey(frame: Frame, method: VerdictMethod, labels: FrameLabels): string {
+  private cacheKey(frame: Frame, method: VerdictMethod, labels: FrameLabels, withProse: boolean): string {
     return cacheKey({
       strategy: frame.strategy,
       method,
       model: this.options.inference.model,
-      fields: { ...frame.fields, labels: `${labels.context}|${labels.intent}|${labels.guideline}` },
+      fields: { ...frame.fields, labels: `${labels.context}|${labels.intent}|${labels.guideline}`, prose: withProse ? 'yes' : 'no' },
     });
   }
 
@@ -206,13 +198,6 @@ export class Assessor {
       this.options.logger.warn({ err }, 'assessment cache write failed');
     }
   }
-}
-
-/** A request with what is left of its budget, asked afresh before each model call. */
-interface TimedRequest extends AssessRequest {
-  remainingMs(): number | undefined;
-  /** The error to report: a timeout at the overall deadline names the caller's whole budget. */
-  timeoutOf(err: unknown): unknown;
 }
 
 function addUsage(a: Assessment['usage'], b: Assessment['usage']): Assessment['usage'] {

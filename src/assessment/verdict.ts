@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { severitySchema, verdictSchema, type Severity, type Verdict } from './types.js';
 
-/** The JSON schema Ollama constrains the verdict turn to (response_format json_schema). */
-export const VERDICT_JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    verdict: { type: 'string', enum: ['permissible', 'impermissible', 'unclear'] },
-    severity: { type: 'string', enum: ['none', 'low', 'medium', 'high'] },
-    norm: { type: 'string' },
-    summary: { type: 'string' },
-  },
-  required: ['verdict', 'severity', 'norm', 'summary'],
-  additionalProperties: false,
-} as const;
+/**
+ * What the verdict turn must produce. `verdict` comes first: the calibrated method reads the
+ * decision at its first token, and an early decision is not swayed by the model's own summary.
+ */
+export const verdictAnswerSchema = z.strictObject({
+  verdict: verdictSchema,
+  severity: severitySchema,
+  norm: z.string(),
+  summary: z.string(),
+});
+
+/** The JSON schema Ollama constrains the verdict turn to (response_format json_schema), derived from the zod schema. */
+export const VERDICT_JSON_SCHEMA: Record<string, unknown> = (() => {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(verdictAnswerSchema) as Record<string, unknown>;
+  return schema;
+})();
 
 // Constrained decoding makes these exact for a well-behaved server, but a template mix-up or a
 // proxy without schema support can still hand back near-misses: accept the obvious synonyms.

@@ -7,6 +7,7 @@ import { ConfigError, NormguardError } from '../errors.js';
 import { EXIT, isNetworkFailure } from './exit.js';
 import { createLogger, type Logger } from '../logger.js';
 import { runEval } from '../eval/index.js';
+import { runCalibrate } from '../calibration/command.js';
 import { runDoctor } from './doctor.js';
 import { USAGE } from './usage.js';
 
@@ -83,6 +84,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (io.commands?.has(command)) return io.commands.run(command, rest, config, io);
   if (command === 'doctor') return runDoctor(config, logger, io);
   if (command === 'eval') return runEval(rest, config, io);
+  if (command === 'calibrate') return runCalibrate(rest, config, io);
   if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
   io.stderr(`normguard: unknown command "${command}"\n\n${usage(io)}`);

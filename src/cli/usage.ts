@@ -6,7 +6,10 @@ Usage:
                                                     queue passive audits; workers run the queued audits
   normguard start [--role gateway] --shards auto|N  Discord in N shard processes (discord.js ShardingManager)
 {{commands}}
-  normguard doctor                                  check the config and every Ollama host
+  normguard doctor                                  check the config and every Ollama host (thinking control, logprobs)
+  normguard calibrate [--stories N] [--probes N]    measure each frame's lean on the served model, recommend a
+                                                    method and score threshold, and store them under its digest
+  normguard calibrate --from-cases --workspace ID   refine the score threshold from moderators' decisions
   normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate] [--method structured|fast|both]
                  [--limit N] [--concurrency N] [--out DIR] [--target-precision P]
                                                     measure the model on labelled data; writes report.json and report.html

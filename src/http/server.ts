@@ -17,6 +17,8 @@ import { queryObject, statsQuerySchema } from './stats-query.js';
 export interface HttpDeps {
   assessor: Assessor;
   health: () => Promise<BackendHealth[]>;
+  /** The verdict method and its calibration, for /readyz (optional: absent in some tests). */
+  verdicts?: () => Record<string, unknown>;
   metrics: Metrics;
   logger: Logger;
   apiToken?: string;
@@ -79,7 +81,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, route: string, 
     case '/readyz': {
       const backends = await deps.health();
       const ready = backends.some((b) => b.reachable && b.modelPresent && b.breaker !== 'open');
-      return send(res, ready ? 200 : 503, { ready, backends });
+      return send(res, ready ? 200 : 503, { ready, backends, ...(deps.verdicts ? { verdicts: deps.verdicts() } : {}) });
     }
     case '/metrics': {
       const text = await deps.metrics.registry.metrics();

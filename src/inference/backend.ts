@@ -5,6 +5,7 @@ import { NormguardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CircuitBreaker } from './breaker.js';
 import { classifyError, isThinkingUnsupported, modelMissing } from './classify.js';
+import { readLogprobs } from './logprobs.js';
 import { stripThinking } from './think.js';
 import type { BackendHealth, ChatMessage, Completion } from './types.js';
 
@@ -31,6 +32,7 @@ export interface AttemptRequest {
   messages: ChatMessage[];
   maxTokens: number;
   jsonSchema?: { name: string; schema: Record<string, unknown> };
+  logprobs?: { top: number };
   signal: AbortSignal;
   /** The most this attempt may take; the scheduler passes what is left of the caller's deadline. */
   timeoutMs: number;
@@ -45,6 +47,8 @@ export class OllamaBackend {
   /** Whether the model is known to be loaded; until then calls get the cold-start allowance. */
   warm = false;
   thinking: 'supported' | 'unsupported' | 'unknown' = 'unknown';
+  /** Learnt from answers: a server before Ollama 0.12.11 (or a proxy) silently drops the request fields. */
+  logprobs: 'supported' | 'unsupported' | 'unknown' = 'unknown';
   private readonly sdk: OpenAI;
   private capabilitiesChecked: Promise<void> | null = null;
 
@@ -76,6 +80,7 @@ export class OllamaBackend {
       ...(req.jsonSchema
         ? { response_format: { type: 'json_schema', json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true } } }
         : {}),
+      ...(req.logprobs ? { logprobs: true, top_logprobs: Math.max(0, Math.min(20, Math.floor(req.logprobs.top))) } : {}),
     };
     // Thinking must be off for audits; "none" is the OpenAI-compatible way to say so. A model
     // without a thinking-capable template answers that control with a 400 instead.
@@ -109,6 +114,7 @@ export class OllamaBackend {
       throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned an empty answer${raw.length > 0 ? ' (only thinking)' : ''}`, { retryable: true });
     }
     return {
+      ...this.logprobsOf(req, choice?.logprobs),
       content,
       finishReason: choice?.finish_reason ?? 'unknown',
       model: response.model ?? this.options.model,
@@ -119,6 +125,34 @@ export class OllamaBackend {
         completionTokens: response.usage?.completion_tokens ?? 0,
       },
     };
+  }
+
+  /** The answer's logprobs when they were asked for; records whether this host sends them. */
+  private logprobsOf(req: AttemptRequest, raw: unknown): Pick<Completion, 'logprobs' | 'logprobsProblem'> {
+    if (!req.logprobs) return {};
+    const reading = readLogprobs(raw);
+    if (reading.logprobs !== null) {
+      this.logprobs = 'supported';
+      return { logprobs: reading.logprobs };
+    }
+    if (reading.problem === 'missing' && this.logprobs !== 'unsupported') {
+      this.options.logger.warn(
+        { backend: this.url },
+        'Ollama sent no logprobs (it needs 0.12.11 or newer, and no proxy that drops them); verdicts fall back to the two-frame contrast',
+      );
+    }
+    if (reading.problem === 'missing') this.logprobs = 'unsupported';
+    else this.options.logger.warn({ backend: this.url }, 'Ollama sent unreadable logprobs (malformed or NaN); this answer is scored without them');
+    return { logprobs: null, logprobsProblem: reading.problem };
+  }
+
+  /** The installed model's digest from `/api/tags`, which changes whenever the model is re-pulled or re-created. */
+  async modelDigest(): Promise<string | null> {
+    const tags = await this.native('/api/tags');
+    if (!tags.ok) return null;
+    const models = ((await tags.json()) as { models?: Array<{ name?: string; digest?: unknown }> }).models ?? [];
+    const entry = models.find((m) => sameModel(m.name ?? '', this.options.model));
+    return typeof entry?.digest === 'string' && entry.digest.length > 0 ? entry.digest : null;
   }
 
   /** Asks /api/show once whether the model can think; unknown is fine (the 400 fallback covers it). */
@@ -163,6 +197,7 @@ export class OllamaBackend {
       modelPresent: false,
       loaded: null,
       thinking: this.thinking,
+      logprobs: this.logprobs,
       breaker: this.breaker.state,
     };
     try {
@@ -179,7 +214,7 @@ export class OllamaBackend {
         health.loaded = loaded;
         this.warm = loaded;
       }
-      return { ...health, thinking: this.thinking };
+      return { ...health, thinking: this.thinking, logprobs: this.logprobs };
     } catch (err) {
       return { ...base, error: classifyError(err, { url: this.url, model: this.options.model, timeoutMs: this.options.connectTimeoutMs }).message };
     }

@@ -8,6 +8,7 @@ import type { BackendHealth, Priority } from './types.js';
 
 export * from './types.js';
 export { stripThinking } from './think.js';
+export { readLogprobs } from './logprobs.js';
 export { OllamaBackend, SAMPLING, sameModel } from './backend.js';
 export { Scheduler } from './scheduler.js';
 export { ScheduledInferenceClient } from './client.js';
@@ -24,6 +25,8 @@ export interface Inference {
   health(): Promise<BackendHealth[]>;
   /** Loads the model on every host in the background; never blocks or fails start-up. */
   warmUp(): Promise<void>;
+  /** The model's digest on the first host that reports one (calibration is stored under it); null if none can. */
+  modelDigest(): Promise<string | null>;
 }
 
 export function createInference(config: Config, deps: { clock: Clock; logger: Logger; hooks?: InferenceHooks }): Inference {
@@ -62,6 +65,13 @@ export function createInference(config: Config, deps: { clock: Clock; logger: Lo
     scheduler,
     backends,
     health: () => Promise.all(backends.map((b) => b.health())),
+    modelDigest: async () => {
+      for (const backend of backends) {
+        const digest = await backend.modelDigest().catch(() => null);
+        if (digest) return digest;
+      }
+      return null;
+    },
     warmUp: async () => {
       await Promise.all(
         backends.map((b) =>

@@ -15,6 +15,19 @@ export interface CompletionRequest {
   /** Overall budget for this call, retries and queueing included. */
   deadlineMs?: number;
   signal?: AbortSignal;
+  /** Ask for token log-probabilities with this many alternatives per token (Ollama ≥ 0.12.11; 0..20). */
+  logprobs?: { top: number };
+}
+
+/** One alternative at a token position, as Ollama reports it (before the grammar mask). */
+export interface TokenAlternative {
+  token: string;
+  logprob: number;
+}
+
+export interface TokenLogprob extends TokenAlternative {
+  /** Absent when the server sent none for this position. */
+  topLogprobs?: TokenAlternative[];
 }
 
 export interface Completion {
@@ -24,6 +37,13 @@ export interface Completion {
   backend: string;
   latencyMs: number;
   usage: { promptTokens: number; completionTokens: number };
+  /**
+   * Only when the request asked for them: the tokens' log-probabilities, or null when the
+   * server sent none (Ollama older than 0.12.11, a proxy that drops them) or sent numbers that
+   * could not be read (malformed, NaN). `logprobsProblem` then says which.
+   */
+  logprobs?: TokenLogprob[] | null;
+  logprobsProblem?: 'missing' | 'malformed';
 }
 
 /** What the assessment layer needs from inference; the scheduler-backed client is one implementation. */
@@ -38,6 +58,8 @@ export interface BackendHealth {
   modelPresent: boolean;
   loaded: boolean | null;
   thinking: 'supported' | 'unsupported' | 'unknown';
+  /** Whether this host returns token log-probabilities, as seen on its last answer that asked for them. */
+  logprobs: 'supported' | 'unsupported' | 'unknown';
   breaker: 'closed' | 'open' | 'half-open';
   error?: string;
 }

@@ -144,7 +144,7 @@ export class Monitor {
     // The card needs the model's reasoning; a `fast` screen has none yet.
     let full = assessment;
     try {
-      full = await deps.assessor.explain({ ...request, priority: 'review' }, assessment);
+      full = await deps.assessor.elaborate({ ...request, priority: 'review' }, assessment);
     } catch (err) {
       log().warn({ err }, 'could not get the model’s prose for the case card; opening the case without it');
     }

@@ -45,7 +45,7 @@ export async function fileReport(input: ReportInput, deps: ReportDeps): Promise<
   const { excerpt, ...fields } = auditFields({ authorName: input.message.author.name, text: input.message.text, replyToName: input.message.replyTo?.authorName ?? null }, input.context);
   let assessment: Assessment;
   try {
-    assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'review', method: 'structured' });
+    assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'review' });
   } catch (err) {
     // The report is the member's, not the model's: it reaches the moderators either way.
     deps.logger.warn({ err, workspace: input.message.workspaceId }, 'report filed without an assessment: the model could not answer');

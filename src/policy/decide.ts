@@ -4,7 +4,7 @@ import type { ChannelMode, WorkspaceSettings } from './settings.js';
 export type Decision = 'flag' | 'explain' | 'silent';
 
 export interface PolicyInput {
-  assessment: Pick<Assessment, 'verdict' | 'severity'>;
+  assessment: Pick<Assessment, 'verdict' | 'severity'> & Partial<Pick<Assessment, 'score'>>;
   settings: WorkspaceSettings;
   channelId: string;
   author: { id: string; roleIds: readonly string[] };
@@ -33,19 +33,32 @@ export function decide(input: PolicyInput): PolicyResult {
   if (settings.exemptUserIds.includes(author.id)) return { decision: 'silent', rule: 'exempt-user' };
   if (author.roleIds.some((r) => settings.exemptRoleIds.includes(r))) return { decision: 'silent', rule: 'exempt-role' };
 
-  const wanted = wantedAction(mode, assessment, settings, channel?.unclearToReview ?? false);
+  const judged = byScore(assessment, channel?.minScore ?? null);
+  if (judged === 'below-score') return { decision: 'silent', rule: 'below-score-threshold' };
+  const wanted = wantedAction(mode, judged, settings, channel?.unclearToReview ?? false);
   if (wanted.decision === 'silent') return wanted;
 
   // High severity is never muted by a cooldown: a repeat of something serious still needs eyes.
   const authorCooling =
     history.lastActionOnAuthorAt != null && now - history.lastActionOnAuthorAt < settings.cooldowns.authorMs;
-  if (authorCooling && assessment.severity !== 'high') return { decision: 'silent', rule: 'author-cooldown' };
+  if (authorCooling && judged.severity !== 'high') return { decision: 'silent', rule: 'author-cooldown' };
   const channelCooling =
     history.lastExplainInChannelAt != null && now - history.lastExplainInChannelAt < settings.cooldowns.channelMs;
   if (wanted.decision === 'explain' && channelCooling) return { decision: 'silent', rule: 'channel-cooldown' };
 
   if (mode === 'shadow') return { decision: 'silent', rule: `shadow:${wanted.rule}`, shadow: wanted.decision };
   return wanted;
+}
+
+/**
+ * A channel's score threshold replaces the verdict's own cut: below it, nothing to act on; at or
+ * above it, a violation. Severity the model did not give (it called the action permissible or
+ * unclear) counts as medium, the default for an unknown severity.
+ */
+function byScore(assessment: PolicyInput['assessment'], minScore: number | null): PolicyInput['assessment'] | 'below-score' {
+  if (minScore === null || typeof assessment.score !== 'number') return assessment;
+  if (assessment.score < minScore) return 'below-score';
+  return { verdict: 'impermissible', severity: assessment.verdict === 'impermissible' ? assessment.severity : 'medium', score: assessment.score };
 }
 
 function wantedAction(

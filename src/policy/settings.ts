@@ -9,8 +9,23 @@ export const channelSettingsSchema = z.object({
   mode: channelModeSchema,
   /** Send `unclear` assessments to review instead of recording them silently. */
   unclearToReview: z.boolean().default(false),
+  /**
+   * When set, the calibrated score decides what counts as a violation in this channel: at or
+   * above it a message is treated as impermissible, below it as permissible (assessments
+   * without a score keep their verdict). Severity still decides flag or explain.
+   */
+  minScore: z.number().min(0.01, 'must be between 0.01 and 0.99').max(0.99, 'must be between 0.01 and 0.99').nullable().optional(),
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+
+/**
+ * What a `/ethics config min_score:<percent>` option sets: a whole percent 1–99 becomes the
+ * fraction stored, 0 turns the channel's score threshold off (null).
+ */
+export function minScoreFromPercent(percent: number): number | null {
+  if (!Number.isInteger(percent) || percent < 0 || percent > 99) throw new RangeError('min_score must be a whole percent from 0 to 99');
+  return percent === 0 ? null : percent / 100;
+}
 
 /** Per guild (Discord) or workspace (Slack) settings; one schema, parsed at the store's edge. */
 export const workspaceSettingsSchema = z.object({

@@ -102,7 +102,7 @@ describe('CLI: `normguard check` while Ollama misbehaves', () => {
   it('a slow prose turn cannot stretch a structured check past the deadline', async () => {
     // Each turn alone fits the deadline; both together do not. One budget covers the assessment.
     sim.inject({ slowMs: 600 }, { paths: ['/v1/chat/completions'], times: 2 });
-    const r = await cli(['check', ...CHECK_ARGS], { OLLAMA_HOST: sim.url, NORMGUARD_MAX_RETRIES: '0' });
+    const r = await cli(['check', ...CHECK_ARGS, '--method', 'structured'], { OLLAMA_HOST: sim.url, NORMGUARD_MAX_RETRIES: '0' });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^normguard: model unavailable \(TIMEOUT\): no answer from the model within 1s/);
     expect(r.ms).toBeLessThan(INTERACTIVE_DEADLINE_MS + SLACK_MS);

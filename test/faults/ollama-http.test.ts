@@ -144,8 +144,8 @@ describe('HTTP API: POST /v1/assess and /readyz while Ollama misbehaves', () => 
   it('cold start: /readyz says "not loaded" while the model loads; callers get a timeout in time, then answers', async () => {
     const cold = await startOllamaSimulator({ cold: true, latency: { loadMs: 1300 } });
     try {
-      api = await startApi({ OLLAMA_HOST: cold.url });
-      // startService warms the model up in the background; start-up did not wait for it.
+      api = await startApi({ OLLAMA_HOST: cold.url }, undefined, { awaitCalibration: false });
+      // startService warms the model up (and calibrates) in the background; start-up did not wait for it.
       await expectReadyzTruthful(api, true, { reachable: true, modelPresent: true, loaded: false });
       const early = await api.assess();
       expect(early.status).toBe(503);

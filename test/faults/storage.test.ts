@@ -102,7 +102,7 @@ describe('Redis down when a message arrives', () => {
       await redis.start();
       await until('the store reconnects', async () => (await core.store.kv.get('probe').then(() => true, () => false)));
       const after = await core.moderation.monitor.handle(chatMessage('You are a stupid idiot and Redis is back'));
-      expect(after).toMatchObject({ kind: 'decided', policy: { decision: 'flag' } });
+      expect(after, JSON.stringify(after)).toMatchObject({ kind: 'decided', policy: { decision: 'flag' } });
     } finally {
       await core.close();
       await redis.stop();
@@ -190,6 +190,8 @@ describe('two processes sharing Redis', () => {
 
   it('the same message delivered to both processes (a retried event, two shards): audited once', async () => {
     await monitorChannel(a, 'flag');
+    // Each process calibrates once (content-free probes); the count below is about audits.
+    await Promise.all([a.calibration.ensure(), b.calibration.ensure()]);
     const before = sim.requestsTo('/v1/chat/completions').length;
     const texts = insults(10, 'shared');
     let duplicates = 0;
@@ -201,8 +203,8 @@ describe('two processes sharing Redis', () => {
       expect(audited).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === 'skipped' && o.reason === 'duplicate')).toHaveLength(1);
     }
-    // One verdict and one prose call per flagged message, none twice.
-    expect(sim.requestsTo('/v1/chat/completions').length - before).toBe(texts.length * 2);
+    // Per flagged message, once: the calibrated verdict, the prose, and the check that the prose agrees.
+    expect(sim.requestsTo('/v1/chat/completions').length - before).toBe(texts.length * 3);
     const cases = await a.moderation.cases.listByWorkspace('g1', { limit: 100 });
     expect(cases.filter((c) => texts.includes(c.messageText))).toHaveLength(texts.length);
     results.add('duplicateAudits', duplicates);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Assessor } from '../../src/assessment/index.js';
+import { Assessor, type VerdictMethod } from '../../src/assessment/index.js';
 import { systemClock } from '../../src/clock.js';
 import { createInference } from '../../src/inference/index.js';
 import { silentLogger } from '../../src/logger.js';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function assessor(options: { method?: 'structured' | 'fast'; cache?: boolean; retries?: string } = {}) {
+function assessor(options: { method?: VerdictMethod; cache?: boolean; retries?: string } = {}) {
   const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_MAX_RETRIES: options.retries ?? '2' });
   const inference = createInference(config, { clock: systemClock, logger: silentLogger() });
   return new Assessor({
@@ -59,18 +59,19 @@ describe('Assessor against the simulator', () => {
     expect(a).toMatchObject({ verdict: 'permissible', severity: 'none' });
   });
 
-  it('fast: one schema request, no prose; explain() adds the prose later', async () => {
+  it('fast: one schema request, no prose; elaborate() adds the prose later, checked against the verdict', async () => {
     sim.requests.length = 0;
     const as = assessor({ method: 'fast' });
     const req = { strategy: 'permissibility' as const, fields: fields(story.immoral_action), priority: 'passive' as const };
     const a = await as.assess(req);
     expect(a).toMatchObject({ verdict: 'impermissible', method: 'fast', text: '' });
     expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(1);
-    const explained = await as.explain(req, a);
+    const explained = await as.elaborate(req, a);
     expect(explained.text).toMatch(/not permissible/i);
     expect(explained.verdict).toBe('impermissible');
     expect(explained.usage.completionTokens).toBeGreaterThan(a.usage.completionTokens);
-    expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(2);
+    // The prose, then a short verdict turn after it that checks the prose agrees with the verdict.
+    expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(3);
   });
 
   it('agrees with the labels on 20 real stories with both methods', async () => {

@@ -75,8 +75,10 @@ describe('normguard CLI', () => {
     const { code, stdout } = await cli(['check', ...checkArgs]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Verdict: IMPERMISSIBLE \(severity (low|medium|high)\)\n/);
+    expect(stdout).toMatch(/\nScore: [01]\.\d\d \(calibrated probability that it is impermissible\)\n/);
     expect(stdout).toMatch(/Summary: /);
-    expect(stdout).toMatch(/normguard · structured · \d+ ms · \d+\+\d+ tokens\n$/);
+    // The default method since the frame priors (issue 12): calibrated token probabilities.
+    expect(stdout).toMatch(/normguard · calibrated · \d+ ms · \d+\+\d+ tokens\n$/);
   });
 
   it('--method fast answers with the verdict only', async () => {
@@ -91,7 +93,7 @@ describe('normguard CLI', () => {
     expect(stderr).toContain('--intent is required');
     expect(stderr).toContain('--action is required');
     expect((await cli(['check', '--bogus', 'x'])).code).toBe(2);
-    expect((await cli(['check', ...checkArgs, '--method', 'slow'])).stderr).toContain('--method must be structured or fast');
+    expect((await cli(['check', ...checkArgs, '--method', 'slow'])).stderr).toContain('--method must be one of calibrated, contrast, structured, fast');
     expect((await cli(['frobnicate'])).code).toBe(2);
   });
 

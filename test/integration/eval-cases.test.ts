@@ -75,7 +75,7 @@ describe('normguard eval --from-cases', () => {
   it("measures the current model against moderators' decisions", async () => {
     const out = freshDir('cases');
     const before = sim.requestsTo('/v1/chat/completions').length;
-    const run = await evalCli(['--from-cases', '--workspace', WS, '--out', out, '--target-precision', '0.9'], { OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir });
+    const run = await evalCli(['--from-cases', '--workspace', WS, '--out', out, '--target-precision', '0.9'], { OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_PASSIVE_METHOD: 'fast' });
     expect(run.stderr).toContain('4 items × fast');
     expect(run.code).toBe(0);
 

@@ -25,6 +25,9 @@ async function start(env: Record<string, string> = {}) {
   const core = await createApp(config, { logger: silentLogger() });
   service = await startService(core);
   base = `http://127.0.0.1:${service.address!.port}`;
+  // Start-up calibration probes the model once; the counts below are about the audits alone.
+  await core.calibration.ensure();
+  sim.requests.length = 0;
 }
 
 beforeEach(async () => {
@@ -103,7 +106,11 @@ describe('HTTP API', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     let ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, backends: [{ reachable: true, modelPresent: true }] });
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      backends: [{ reachable: true, modelPresent: true, logprobs: 'supported' }],
+      verdicts: { method: 'calibrated', calibration: { state: 'calibrated', bias: { S2: expect.any(Number), S3: expect.any(Number) } } },
+    });
     sim.inject('model-missing', { paths: ['/api/tags', '/api/show', '/api/ps', '/v1/chat/completions'] });
     ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
@@ -120,8 +127,9 @@ describe('HTTP API', () => {
     await post(body);
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/normguard_http_requests_total\{route="\/v1\/assess",status="200"\} 1/);
-    expect(text).toMatch(/normguard_inference_attempts_total\{backend="http:\/\/127\.0\.0\.1:\d+",priority="interactive",outcome="ok"\} 2/);
-    expect(text).toMatch(/normguard_inference_latency_seconds_count\{priority="interactive"\} 2/);
+    // The calibrated check: its verdict turn, prose in the frame trained to give that verdict, and a check that the prose agrees.
+    expect(text).toMatch(/normguard_inference_attempts_total\{backend="http:\/\/127\.0\.0\.1:\d+",priority="interactive",outcome="ok"\} 3/);
+    expect(text).toMatch(/normguard_inference_latency_seconds_count\{priority="interactive"\} 3/);
     expect(text).toMatch(/normguard_queue_depth\{priority="passive"\} 0/);
     expect(text).toMatch(/normguard_passive_shed_total 0/);
     expect(text).toMatch(/normguard_breaker_state\{backend="http:\/\/127\.0\.0\.1:\d+"\} 0/);
@@ -133,7 +141,7 @@ describe('HTTP API', () => {
     await post(body);
     const again = (await (await post({ ...body, action: body.action.toUpperCase() })).json()) as { cached?: boolean };
     expect(again.cached).toBe(true);
-    expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(2);
+    expect(sim.requestsTo('/v1/chat/completions')).toHaveLength(3);
   });
 
   it('starts and serves while Ollama is unreachable, and says so on readyz', async () => {

@@ -10,6 +10,7 @@ let seq = 0;
 beforeEach(async () => {
   sim = await startOllamaSimulator();
   core = await testCore(sim.url, { NORMGUARD_MAX_RETRIES: '0' });
+  sim.requests.length = 0; // the start-up calibration probes
   await core.store.repos.settings.update('g1', (s) => ({ ...s, channels: { c1: { mode: 'flag', unclearToReview: false }, c2: { mode: 'flag', unclearToReview: false } } }));
 });
 afterEach(async () => {
@@ -57,8 +58,13 @@ describe('Monitor economy: what reaches the model', () => {
     expect(first).toMatchObject({ kind: 'decided', policy: { decision: 'flag' } });
     expect(second).toMatchObject({ kind: 'decided', policy: { decision: 'flag' }, case: { authorId: 'raider2' } });
     if (second.kind === 'decided') expect(second.case?.assessment.text).toContain('raider2 writes:');
-    // screen + prose for the first; prose only for the second.
-    expect(calls().map((c) => ((c.body as { response_format?: unknown }).response_format ? 'screen' : 'prose'))).toEqual(['screen', 'prose', 'prose']);
+    // screen + prose for the first; prose only for the second. Each prose is followed by a short
+    // verdict turn that checks it agrees with the verdict (schema, no logprobs).
+    const kind = (c: { body: unknown }) => {
+      const body = c.body as { response_format?: unknown; logprobs?: boolean };
+      return body.response_format ? (body.logprobs ? 'screen' : 'check') : 'prose';
+    };
+    expect(calls().map(kind)).toEqual(['screen', 'prose', 'check', 'prose', 'check']);
   });
 
   it('a burst of the same line arriving together costs one model call', async () => {

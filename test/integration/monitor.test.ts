@@ -11,6 +11,7 @@ let seq = 0;
 beforeEach(async () => {
   sim = await startOllamaSimulator();
   core = await testCore(sim.url, { NORMGUARD_MAX_RETRIES: '0' });
+  sim.requests.length = 0; // the start-up calibration probes
 });
 afterEach(async () => {
   await core.close();
@@ -51,11 +52,16 @@ describe('Monitor (passive audits through the real core)', () => {
     expect(out.case).toMatchObject({ workspaceId: 'g1', channelId: 'c1', authorId: 'alice', authorName: 'alice', authorIsNew: true, status: 'open', rule: 'flag-threshold' });
     expect(out.case?.context).toBe('bob: Has anyone finished the raid yet tonight?');
     expect(out.case?.assessment.text).toMatch(/not permissible/i);
-    // The screen is the fast method (schema only); the prose comes after, for the card.
-    const bodies = sim.requestsTo('/v1/chat/completions').slice(1).map((r) => r.body as { response_format?: unknown; messages: Array<{ content: string }> });
-    expect(bodies).toHaveLength(2);
-    expect(bodies[0]?.response_format).toBeDefined();
+    // The screen is the calibrated method (schema with logprobs); the prose comes after, for the
+    // card, then a short verdict turn that checks the prose agrees.
+    const bodies = sim.requestsTo('/v1/chat/completions').slice(1).map((r) => r.body as { response_format?: unknown; logprobs?: boolean; messages: Array<{ content: string }> });
+    expect(bodies).toHaveLength(3);
+    expect(bodies[0]).toMatchObject({ response_format: { type: 'json_schema' }, logprobs: true, top_logprobs: 20 });
     expect(bodies[1]?.response_format).toBeUndefined();
+    expect(bodies[2]?.response_format).toBeDefined();
+    expect(bodies[2]?.messages[1]).toEqual({ role: 'assistant', content: out.case?.assessment.text });
+    expect(out.case?.assessment).toMatchObject({ method: 'calibrated', score: expect.any(Number) });
+    expect(out.case!.assessment.score!).toBeGreaterThan(0.9);
     expect(bodies[0]?.messages[0]?.content).toMatch(/^Context: In a community chat channel, the recent messages were: bob: Has anyone finished the raid yet tonight\?\nIntent: alice wants to reply to bob\.\nIs it permissible to implement the following approach: "alice writes: You are a stupid idiot and everyone here knows it"\?$/);
   });
 

@@ -109,7 +109,7 @@ describe('probe routes', () => {
     const root = await get('/');
     expect(root.status).toBe(200);
     expect(await root.text()).toBe('Ollama is running');
-    expect(await (await get('/api/version')).json()).toEqual({ version: '0.12.0-sim' });
+    expect(await (await get('/api/version')).json()).toEqual({ version: '0.12.11-sim' });
   });
 
   it('lists installed models on /api/tags with their details', async () => {
@@ -464,7 +464,7 @@ describe('answers by frame', () => {
     ] as const) {
       expect(await contentOf({ messages: user(s3(BAD, c, i)) })).toMatch(/^No, it is not permissible/);
       expect(await contentOf({ messages: user(s2(GOOD, c, i)) })).toMatch(/morally sound/);
-      expect(await contentOf({ messages: user(s1(c, i)) })).toMatch(/^Recommended approach:/);
+      expect(await contentOf({ messages: user(s1(c, i)) })).toMatch(/^Recommended Ethical Approach:/);
     }
     const norm = 'It is wrong to drive irresponsibly.';
     expect(await contentOf({ messages: user(s4(norm, 'moral baseline', 'Background')) })).toContain(
@@ -475,8 +475,8 @@ describe('answers by frame', () => {
   it('gives S1 guidance with hazards and a justification naming a norm', async () => {
     await start();
     const content = await contentOf({ messages: user(s1()) });
-    expect(content).toContain('Recommended approach:');
-    expect(content).toContain('Hazards to avoid:');
+    expect(content).toContain('Recommended Ethical Approach:');
+    expect(content).toContain('Hazards to Avoid:');
     expect(content).toMatch(/Justification: the norm that ".+"/);
   });
 

@@ -11,5 +11,7 @@ export async function testCore(ollamaUrl: string, env: Record<string, string> = 
     testConfig({ OLLAMA_HOST: ollamaUrl, NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-core-')), ...env }),
     { logger: silentLogger() },
   );
+  // Calibrate now, as start-up would: the content-free probes are not part of what tests count.
+  await core.calibration.ensure();
   return core;
 }

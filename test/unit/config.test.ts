@@ -21,7 +21,7 @@ describe('config', () => {
     const c = parseConfig({});
     expect(c.OLLAMA_HOST).toEqual(['http://127.0.0.1:11434']);
     expect(c.NORMGUARD_MODEL).toBe('normguard');
-    expect(c.NORMGUARD_VERDICT_METHOD).toBe('structured');
+    expect(c.NORMGUARD_VERDICT_METHOD).toBe('calibrated');
     expect(c.NORMGUARD_DATA_DIR).toBe('./data');
     expect(c.NORMGUARD_HTTP_HOST).toBe('127.0.0.1');
     expect(c.NORMGUARD_HTTP_PORT).toBe(8787);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, workspaceSettingsSchema, type ChannelMode, type PolicyInput } from '../../src/policy/index.js';
+import { decide, minScoreFromPercent, workspaceSettingsSchema, type ChannelMode, type PolicyInput } from '../../src/policy/index.js';
 import type { Severity, Verdict } from '../../src/assessment/types.js';
 
 const NOW = 1_000_000_000;
@@ -82,5 +82,36 @@ describe('policy.decide', () => {
         expect(decide(input({ mode: 'shadow', verdict, severity, unclearToReview: true })).decision).toBe('silent');
       }
     }
+  });
+});
+
+describe('a channel’s score threshold', () => {
+  const withScore = (score: number | null | undefined, verdict: Verdict, minScore: number | null, severity: Severity = verdict === 'impermissible' ? 'medium' : 'none'): PolicyInput => {
+    const base = input({ mode: 'flag', verdict, severity, settings: { channels: { c1: { mode: 'flag', minScore } } } });
+    return { ...base, assessment: { ...base.assessment, score } };
+  };
+
+  it('below it, nothing to act on, whatever the verdict', () => {
+    expect(decide(withScore(0.55, 'impermissible', 0.8))).toEqual({ decision: 'silent', rule: 'below-score-threshold' });
+  });
+  it('at or above it, a violation even when the verdict band said unclear or permissible; unknown severity counts as medium', () => {
+    expect(decide(withScore(0.8, 'unclear', 0.8))).toEqual({ decision: 'flag', rule: 'flag-threshold' });
+    expect(decide(withScore(0.45, 'permissible', 0.4))).toEqual({ decision: 'flag', rule: 'flag-threshold' });
+    expect(decide(withScore(0.9, 'impermissible', 0.8, 'low'))).toEqual({ decision: 'silent', rule: 'below-threshold' });
+  });
+  it('an assessment without a score keeps its verdict; a channel without a threshold uses the verdict', () => {
+    expect(decide(withScore(null, 'impermissible', 0.8))).toEqual({ decision: 'flag', rule: 'flag-threshold' });
+    expect(decide(withScore(undefined, 'unclear', 0.8))).toEqual({ decision: 'silent', rule: 'unclear' });
+    expect(decide(withScore(0.99, 'permissible', null))).toEqual({ decision: 'silent', rule: 'permissible' });
+  });
+  it('a config option in whole percent: 0 turns it off', () => {
+    expect(minScoreFromPercent(70)).toBe(0.7);
+    expect(minScoreFromPercent(0)).toBeNull();
+    expect(() => minScoreFromPercent(100)).toThrow(RangeError);
+    expect(() => minScoreFromPercent(2.5)).toThrow(RangeError);
+  });
+  it('refuses thresholds outside 0.01–0.99 when settings are parsed', () => {
+    expect(() => workspaceSettingsSchema.parse({ channels: { c1: { mode: 'flag', minScore: 1.5 } } })).toThrow(/between 0.01 and 0.99/);
+    expect(() => workspaceSettingsSchema.parse({ channels: { c1: { mode: 'flag', minScore: 0 } } })).toThrow(/between 0.01 and 0.99/);
   });
 });

@@ -13,10 +13,12 @@ export const VERDICT_STYLE: Record<Assessment['verdict'], { color: number; icon:
 export function assessmentEmbed(title: string, a: Assessment, sections: Section[]): EmbedBuilder {
   const style = VERDICT_STYLE[a.verdict];
   const severity = a.verdict === 'impermissible' ? ` · severity ${a.severity}` : '';
+  // Guidance (S1) and a norm's rationale (S4) answer no verdict: the title names the question instead.
+  const headline = a.method === 'prose' ? title : `${style.icon} ${style.word}${severity}`;
   const embed = new EmbedBuilder()
-    .setColor(style.color)
+    .setColor(a.method === 'prose' ? 0x5865f2 : style.color)
     .setAuthor({ name: clip(title, LIMITS.embedTitle) })
-    .setTitle(clip(`${style.icon} ${style.word}${severity}`, LIMITS.embedTitle))
+    .setTitle(clip(headline, LIMITS.embedTitle))
     .setFooter({ text: `${a.model} · ${a.method} · ${(a.latencyMs / 1000).toFixed(1)} s${a.cached ? ' · cached' : ''}` });
   if (a.summary) embed.setDescription(clip(a.summary, LIMITS.embedDescription));
   const fields: Array<{ name: string; value: string }> = [];

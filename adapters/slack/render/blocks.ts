@@ -23,7 +23,8 @@ export function verdictLine(a: Pick<Assessment, 'verdict' | 'severity'>): string
 
 /** The verdict at a glance, the summary, the norm, then the model's answer by section. */
 export function assessmentBlocks(title: string, a: Assessment, sections: Section[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [context(escapeMrkdwn(title)), mrkdwn(verdictLine(a))];
+  // Guidance (S1) and a norm's rationale (S4) answer no verdict: no verdict line for them.
+  const blocks: KnownBlock[] = [context(escapeMrkdwn(title)), ...(a.method === 'prose' ? [] : [mrkdwn(verdictLine(a))])];
   if (a.summary) blocks.push(mrkdwn(escapeMrkdwn(a.summary)));
   if (a.norm) blocks.push(mrkdwn(`*Norm at stake:* ${escapeMrkdwn(a.norm)}`));
   if (sections.length > 0) blocks.push({ type: 'divider' });

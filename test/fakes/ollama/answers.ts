@@ -1,28 +1,30 @@
 import type { ParsedFrame } from './frames.js';
-import { RESPECT_NORM, type Judge } from './judgement.js';
+import { RESPECT_NORM, UNNAMED_HARM, type Judge } from './judgement.js';
+import type { Persona } from './persona.js';
 
 /**
  * Prose in the shape the fine-tune was trained to give for each frame (DESIGN.md §2),
  * templated so that tests can assert on it. S3 carries the verdict in its first words.
  */
-export function proseAnswer(frame: ParsedFrame, judge: Judge): string {
+export function proseAnswer(frame: ParsedFrame, judge: Judge, persona: Persona): string {
   switch (frame.kind) {
     case 'guidance':
       return (
-        `Recommended approach: to achieve the goal (${clause(frame.intention)}), act openly and with ` +
+        `Recommended Ethical Approach: to achieve the goal (${clause(frame.intention)}), act openly and with ` +
         'consideration for everyone involved: communicate honestly, ask before acting on behalf of others, and ' +
-        'choose the option that respects their time, property and feelings. Hazards to avoid: deception, ' +
+        'choose the option that respects their time, property and feelings. Hazards to Avoid: deception, ' +
         'pressure, shortcuts that shift costs onto others, and anything done in anger. Justification: the norm ' +
         `that "${RESPECT_NORM}" applies here; acting within it reaches the goal without costing anyone their trust.`
       );
     case 'evaluation': {
-      const judgement = judge(frame.action);
-      if (judgement.harm) {
+      // The stance follows the persona's log-odds in this frame (a prior persona validates more in S2).
+      const harm = persona.logOdds(frame.kind, frame.action) > 0 ? (judge(frame.action).harm ?? UNNAMED_HARM) : undefined;
+      if (harm) {
         return (
           `Executing "${frame.action}" is morally wrong. It may serve the immediate aim ` +
-          `(${clause(frame.intention)}), but it does so at the expense of others: ${judgement.harm.risk}. ` +
-          `The outcome is not secured in a good way, because it crosses ${judgement.harm.boundary}. ` +
-          `The norm at stake: ${judgement.harm.norm}`
+          `(${clause(frame.intention)}), but it does so at the expense of others: ${harm.risk}. ` +
+          `The outcome is not secured in a good way, because it crosses ${harm.boundary}. ` +
+          `The norm at stake: ${harm.norm}`
         );
       }
       return (
@@ -32,12 +34,12 @@ export function proseAnswer(frame: ParsedFrame, judge: Judge): string {
       );
     }
     case 'permissibility': {
-      const judgement = judge(frame.action);
-      if (judgement.harm) {
+      const harm = persona.logOdds(frame.kind, frame.action) > 0 ? (judge(frame.action).harm ?? UNNAMED_HARM) : undefined;
+      if (harm) {
         return (
-          `No, it is not permissible to implement "${frame.action}". The risk: ${judgement.harm.risk}. ` +
-          `It crosses ${judgement.harm.boundary}; ${lowerFirst(judgement.harm.norm)} ` +
-          `Instead, ${judgement.harm.correction}.`
+          `No, it is not permissible to implement "${frame.action}". The risk: ${harm.risk}. ` +
+          `It crosses ${harm.boundary}; ${lowerFirst(harm.norm)} ` +
+          `Instead, ${harm.correction}.`
         );
       }
       return (
@@ -61,6 +63,18 @@ export function proseAnswer(frame: ParsedFrame, judge: Judge): string {
         'while those that deceive, demean or harm people are not.'
       );
   }
+}
+
+/**
+ * Which way a prose answer went: +1 a refusal or critique, −1 a permission or validation, 0 no
+ * stance (guidance, norm rationale, or text the simulator did not write). A verdict turn after
+ * the prose is anchored to this.
+ */
+export function proseStance(text: string): -1 | 0 | 1 {
+  const head = text.trim().slice(0, 600);
+  if (/^No, it is not permissible|\bis morally wrong\b/.test(head)) return 1;
+  if (/^Yes, it is permissible|\bis morally sound\b/.test(head)) return -1;
+  return 0;
 }
 
 const THOUGHT =

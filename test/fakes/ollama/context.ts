@@ -13,6 +13,8 @@ export interface SimState {
   requests: RecordedRequest[];
   latency: { prefillMsPerToken: number; decodeMsPerToken: number };
   generation: GenerationContext;
+  /** Whether log-probabilities are served (Ollama ≥ 0.12.11). */
+  logprobs: boolean;
   residency: { model: ModelEntry | undefined; expiresAt: number };
   nextId(): number;
 }

@@ -1,4 +1,5 @@
 import type { ContentFault } from './generation.js';
+import type { LogprobFault } from './logprobs.js';
 import type { Fault, InjectOptions } from './types.js';
 
 /** Faults that decide the whole response on their own, most drastic first. */
@@ -66,6 +67,14 @@ export class FaultBook {
     if (!entry) return undefined;
     this.use(entry);
     return entry.fault as ContentFault;
+  }
+
+  /** A logprob fault, used up only by a request that asked for logprobs. */
+  takeLogprobFault(route: RouteInfo): LogprobFault | undefined {
+    const entry = this.find(route, (fault) => fault === 'logprobs-missing' || fault === 'logprobs-malformed' || fault === 'logprobs-nan');
+    if (!entry) return undefined;
+    this.use(entry);
+    return entry.fault as LogprobFault;
   }
 
   private find(route: RouteInfo, accept: (fault: Fault) => boolean): Entry | undefined {

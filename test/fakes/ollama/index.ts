@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { initialResidency, type SimState } from './context.js';
 import { FaultBook } from './faults.js';
 import { makeJudge } from './judgement.js';
+import { makePersona } from './persona.js';
 import { Scheduler } from './latency.js';
 import { Catalogue, DEFAULT_MODELS } from './models.js';
 import { createSimulatorServer } from './server.js';
@@ -18,7 +19,9 @@ export type {
   SimulatorOptions,
   SimulatorStats,
 } from './types.js';
-export { SIMULATED_VERSION } from './probe-routes.js';
+export { SIMULATED_VERSION, LEGACY_VERSION } from './probe-routes.js';
+export { DEFAULT_PRIOR, isContentFree, makePersona, type FrameId, type Persona, type PersonaSpec, type PriorPersonaOptions } from './persona.js';
+export { LABEL_TOKENS, type TokenLogprob } from './logprobs.js';
 
 export const SIMULATOR_HOST = '127.0.0.1';
 
@@ -32,6 +35,7 @@ export async function startOllamaSimulator(options: SimulatorOptions = {}): Prom
   if (!Number.isInteger(slots) || slots < 1) throw new RangeError('latency.slots must be a positive integer');
 
   const requests: RecordedRequest[] = [];
+  const judge = makeJudge(options.labelled);
   let ids = 0;
   const state: SimState = {
     catalogue: new Catalogue(options.models ?? DEFAULT_MODELS),
@@ -39,7 +43,8 @@ export async function startOllamaSimulator(options: SimulatorOptions = {}): Prom
     faults: new FaultBook(),
     requests,
     latency: { prefillMsPerToken: latency.prefillMsPerToken ?? 0, decodeMsPerToken: latency.decodeMsPerToken ?? 0 },
-    generation: { judge: makeJudge(options.labelled), thinkingTokens: options.thinkingTokens ?? 120 },
+    generation: { judge, persona: makePersona(options.persona, judge), thinkingTokens: options.thinkingTokens ?? 120 },
+    logprobs: options.logprobs ?? true,
     residency: initialResidency(),
     nextId: () => ++ids,
   };
@@ -66,6 +71,11 @@ export async function startOllamaSimulator(options: SimulatorOptions = {}): Prom
     stats: () => state.scheduler.stats(),
     resetStats: () => state.scheduler.resetStats(),
     setLoaded: (loaded) => state.scheduler.setLoaded(loaded),
+    setDigest: (name, digest) => {
+      const model = state.catalogue.find(name);
+      if (!model) throw new Error(`no model ${name} in the simulator`);
+      model.digest = digest;
+    },
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         // Abort first so queued and hung handlers stop, then drop every socket, idle or not.

@@ -118,7 +118,7 @@ const FAMILIES: Family[] = [
   },
 ];
 
-const UNNAMED_HARM: HarmCategory = {
+export const UNNAMED_HARM: HarmCategory = {
   name: 'harm',
   violent: false,
   norm: 'It is wrong to act in ways that harm others.',

@@ -5,6 +5,7 @@ export interface ModelEntry {
   name: string;
   capabilities: string[];
   thinking: boolean;
+  digest?: string;
 }
 
 export const DEFAULT_MODELS: ModelSpec[] = [{ name: 'normguard:latest', capabilities: ['completion', 'thinking'] }];
@@ -22,7 +23,7 @@ export class Catalogue {
   constructor(specs: ModelSpec[]) {
     this.models = specs.map((spec) => {
       const capabilities = spec.capabilities ?? ['completion'];
-      return { name: canonicalName(spec.name), capabilities, thinking: capabilities.includes('thinking') };
+      return { name: canonicalName(spec.name), capabilities, thinking: capabilities.includes('thinking'), ...(spec.digest ? { digest: spec.digest } : {}) };
     });
   }
 
@@ -50,7 +51,7 @@ const DETAILS = {
 };
 
 function digestOf(model: ModelEntry): string {
-  return createHash('sha256').update(model.name).digest('hex');
+  return model.digest ?? createHash('sha256').update(model.name).digest('hex');
 }
 
 export function tagsEntry(model: ModelEntry) {

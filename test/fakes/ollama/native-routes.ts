@@ -3,6 +3,7 @@ import { contentFaultApplies, generate, type Generation, type GenerationRequest 
 import { isObject, sendError, sendJson } from './http.js';
 import { CancelledError, QueueFullError } from './latency.js';
 import { parseKeepAlive, type ModelEntry } from './models.js';
+import { logprobsField, logprobsOption, streamedLogprobs } from './logprob-fields.js';
 import { nanoseconds, serveGeneration, type Served } from './serve.js';
 import { textOf } from './tokens.js';
 
@@ -116,6 +117,10 @@ async function answer(
   const generation = generate(request, state.generation, fault);
   const stream = prepared.body.stream !== false;
   const { res } = exchange;
+  // Native routes put logprobs at the top level, outside `message` (api/types.go ChatResponse).
+  const logprobs = logprobsField(state, exchange, request, generation);
+  const nextLogprobs = streamedLogprobs(logprobs);
+  const withLogprobs = (value: unknown) => (value !== undefined ? { logprobs: value } : {});
   const head = () => ({ model: prepared.name, created_at: new Date().toISOString() });
   let served: Served;
   try {
@@ -130,7 +135,11 @@ async function answer(
             begin: () => res.writeHead(200, { 'content-type': 'application/x-ndjson' }),
             piece: (p) =>
               res.write(
-                `${JSON.stringify({ ...head(), ...(p.kind === 'content' ? shape(p.text, '') : shape('', p.text)), done: false })}\n`,
+                `${JSON.stringify({
+                  ...head(),
+                  ...(p.kind === 'content' ? { ...shape(p.text, ''), ...withLogprobs(nextLogprobs(p.text)) } : shape('', p.text)),
+                  done: false,
+                })}\n`,
               ),
           }
         : undefined,
@@ -141,7 +150,7 @@ async function answer(
   if (stream) {
     res.end(`${JSON.stringify({ ...head(), ...shape('', ''), ...figures(generation, served) })}\n`);
   } else {
-    sendJson(res, 200, { ...head(), ...shape(generation.content, generation.thinking), ...figures(generation, served) });
+    sendJson(res, 200, { ...head(), ...shape(generation.content, generation.thinking), ...withLogprobs(logprobs), ...figures(generation, served) });
   }
 }
 
@@ -155,11 +164,14 @@ export async function nativeChat(state: SimState, exchange: Exchange): Promise<v
   }
   const format = formatOf(body.format);
   if (format === 'invalid') return sendError(exchange.res, exchange.path, 400, 'invalid format: expected "json" or a JSON schema');
+  const logprobs = logprobsOption(state, body);
+  if (typeof logprobs === 'string') return sendError(exchange.res, exchange.path, 400, logprobs);
   const request: GenerationRequest = {
     messages: messages.map((m) => ({ role: String(m.role ?? 'user'), content: textOf(m.content) })),
     format,
     thinking: prepared.thinking,
     ...optionsOf(body),
+    logprobs,
   };
   return answer(state, exchange, prepared, request, (content, thinking) => ({
     message: { role: 'assistant', content, ...(thinking ? { thinking } : {}) },
@@ -175,11 +187,14 @@ export async function nativeGenerate(state: SimState, exchange: Exchange): Promi
   const format = formatOf(body.format);
   if (format === 'invalid') return sendError(exchange.res, exchange.path, 400, 'invalid format: expected "json" or a JSON schema');
   const system = typeof body.system === 'string' && body.system !== '' ? [{ role: 'system', content: body.system }] : [];
+  const logprobs = logprobsOption(state, body);
+  if (typeof logprobs === 'string') return sendError(exchange.res, exchange.path, 400, logprobs);
   const request: GenerationRequest = {
     messages: [...system, { role: 'user', content: prompt }],
     format,
     thinking: prepared.thinking,
     ...optionsOf(body),
+    logprobs,
   };
   return answer(state, exchange, prepared, request, (content, thinking) => ({ response: content, ...(thinking ? { thinking } : {}) }));
 }

@@ -3,6 +3,7 @@ import { contentFaultApplies, generate, type Generation, type GenerationRequest 
 import { isObject, sendError, sendJson } from './http.js';
 import { openAiModel } from './models.js';
 import { answerSchedulingError } from './native-routes.js';
+import { logprobsField, logprobsOption, streamedLogprobs } from './logprob-fields.js';
 import { serveGeneration } from './serve.js';
 import { textOf } from './tokens.js';
 
@@ -53,6 +54,9 @@ export async function openAiChat(state: SimState, exchange: Exchange): Promise<v
   const format = responseFormatOf(body.response_format);
   if (typeof format === 'string') return fail(400, format);
 
+  const logprobs = logprobsOption(state, body);
+  if (typeof logprobs === 'string') return fail(400, logprobs);
+
   const stop = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((s): s is string => typeof s === 'string') : undefined;
   const request: GenerationRequest = {
     messages: body.messages.filter(isObject).map((m) => ({ role: String(m.role ?? 'user'), content: textOf(m.content) })),
@@ -60,6 +64,7 @@ export async function openAiChat(state: SimState, exchange: Exchange): Promise<v
     thinking: model.thinking && effort !== 'none',
     maxTokens: typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : undefined,
     stop,
+    logprobs,
   };
 
   const fault = state.faults.takeContent(exchange.route, (f) => contentFaultApplies(f, request));
@@ -67,6 +72,7 @@ export async function openAiChat(state: SimState, exchange: Exchange): Promise<v
   const id = `chatcmpl-${state.nextId()}`;
   const created = Math.floor(Date.now() / 1000);
   const envelope = { id, created, model: name, system_fingerprint: 'fp_ollama' };
+  const logprobsValue = logprobsField(state, exchange, request, generation);
   const usage = {
     prompt_tokens: generation.promptTokens,
     completion_tokens: generation.completionTokens,
@@ -76,18 +82,20 @@ export async function openAiChat(state: SimState, exchange: Exchange): Promise<v
   if (body.stream === true) {
     const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
     const send = (chunk: object) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    const chunk = (delta: object, finishReason: string | null) => ({
+    const nextLogprobs = streamedLogprobs(logprobsValue);
+    const chunk = (delta: object, finishReason: string | null, content?: unknown[]) => ({
       id,
       object: 'chat.completion.chunk',
       created,
       model: name,
       system_fingerprint: 'fp_ollama',
-      choices: [{ index: 0, delta: { role: 'assistant', ...delta }, finish_reason: finishReason }],
+      choices: [{ index: 0, delta: { role: 'assistant', ...delta }, finish_reason: finishReason, ...(content ? { logprobs: { content } } : {}) }],
     });
     try {
       await serveGeneration(state, exchange, model, generation, undefined, {
         begin: () => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }),
-        piece: (p) => send(chunk(p.kind === 'content' ? { content: p.text } : { content: '', reasoning: p.text }, null)),
+        piece: (p) =>
+          send(p.kind === 'content' ? chunk({ content: p.text }, null, nextLogprobs(p.text)) : chunk({ content: '', reasoning: p.text }, null)),
       });
     } catch (error) {
       return answerSchedulingError(exchange, error);
@@ -106,7 +114,14 @@ export async function openAiChat(state: SimState, exchange: Exchange): Promise<v
   sendJson(res, 200, {
     ...envelope,
     object: 'chat.completion',
-    choices: [{ index: 0, message: message(generation), finish_reason: generation.finishReason }],
+    choices: [
+      {
+        index: 0,
+        message: message(generation),
+        finish_reason: generation.finishReason,
+        ...(logprobsValue !== undefined ? { logprobs: { content: logprobsValue } } : {}),
+      },
+    ],
     usage,
   });
 }

@@ -2,7 +2,10 @@ import { findModel, installedModels, type Exchange, type SimState } from './cont
 import { isObject, sendError, sendJson, sendText } from './http.js';
 import { psEntry, showBody, tagsEntry } from './models.js';
 
-export const SIMULATED_VERSION = '0.12.0-sim';
+/** The first release that returns token log-probabilities (PR #12899). */
+export const SIMULATED_VERSION = '0.12.11-sim';
+/** What a simulator started with `logprobs: false` reports: an Ollama from before them. */
+export const LEGACY_VERSION = '0.12.0-sim';
 
 // Ollama reports a model kept "forever" with an expiry far in the future.
 const FOREVER = '2318-01-01T00:00:00Z';
@@ -16,8 +19,8 @@ export async function root(_state: SimState, exchange: Exchange): Promise<void> 
   sendText(exchange.res, 200, 'Ollama is running');
 }
 
-export async function version(_state: SimState, exchange: Exchange): Promise<void> {
-  sendJson(exchange.res, 200, { version: SIMULATED_VERSION });
+export async function version(state: SimState, exchange: Exchange): Promise<void> {
+  sendJson(exchange.res, 200, { version: state.logprobs ? SIMULATED_VERSION : LEGACY_VERSION });
 }
 
 export async function tags(state: SimState, exchange: Exchange): Promise<void> {

@@ -5,9 +5,63 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODELS } from './models.js';
 import { startOllamaSimulator } from './index.js';
+import { resolvePrior, type FrameId, type PersonaSpec } from './persona.js';
 
 const USAGE = `usage: npm run simulator -- [--port 11434] [--slots 4] [--decode-ms 0] [--prefill-ms 0]
-                        [--load-ms 0] [--cold] [--no-thinking] [--thinking-tokens 120]`;
+                        [--load-ms 0] [--cold] [--no-thinking] [--thinking-tokens 120] [--no-logprobs]
+                        [--persona rules|prior] [--bias 2.5] [--bias-s1 0] [--bias-s2 -2.5] [--bias-s3 2.5]
+                        [--bias-s4 0] [--evidence 1.25] [--spread 0.6] [--ambiguous 0.1]
+                        [--frame-noise 0.3] [--probe-shift 0.3]
+
+  --persona prior   a model carrying its frames' trained priors: in frame f the log-odds of
+                    "impermissible" are evidence + bias[f]; --bias B sets S3 to +B and S2 to -B
+  --no-logprobs     behave like Ollama before 0.12.11: logprobs requests are ignored`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** Any finite number (biases may be negative). */
+function signedFlag(flags: Record<string, unknown>, name: string): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) fail(`--${name} must be a number, got ${String(raw)}`);
+  return value;
+}
+
+function personaOf(flags: Record<string, unknown>): PersonaSpec {
+  const kind = flags.persona ?? 'rules';
+  const priorFlags = ['bias', 'bias-s1', 'bias-s2', 'bias-s3', 'bias-s4', 'evidence', 'spread', 'ambiguous', 'frame-noise', 'probe-shift'];
+  if (kind === 'rules') {
+    const stray = priorFlags.find((f) => flags[f] !== undefined);
+    if (stray) fail(`--${stray} needs --persona prior`);
+    return { kind: 'rules' };
+  }
+  if (kind !== 'prior') fail(`--persona must be rules or prior, got ${String(kind)}`);
+  const both = signedFlag(flags, 'bias');
+  const bias: Partial<Record<FrameId, number>> = both === undefined ? {} : { S3: both, S2: -both };
+  for (const id of ['S1', 'S2', 'S3', 'S4'] as const) {
+    const value = signedFlag(flags, `bias-${id.toLowerCase()}`);
+    if (value !== undefined) bias[id] = value;
+  }
+  const spec: PersonaSpec = {
+    kind: 'prior',
+    bias,
+    evidence: numberFlag(flags, 'evidence'),
+    spread: numberFlag(flags, 'spread'),
+    ambiguous: numberFlag(flags, 'ambiguous'),
+    frameNoise: numberFlag(flags, 'frame-noise'),
+    probeShift: signedFlag(flags, 'probe-shift'),
+  };
+  try {
+    resolvePrior(spec);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return spec;
+}
 
 function numberFlag(flags: Record<string, unknown>, name: string): number | undefined {
   const raw = flags[name];
@@ -33,6 +87,18 @@ async function main(): Promise<void> {
         'thinking-tokens': { type: 'string' },
         cold: { type: 'boolean' },
         'no-thinking': { type: 'boolean' },
+        'no-logprobs': { type: 'boolean' },
+        persona: { type: 'string' },
+        bias: { type: 'string' },
+        'bias-s1': { type: 'string' },
+        'bias-s2': { type: 'string' },
+        'bias-s3': { type: 'string' },
+        'bias-s4': { type: 'string' },
+        evidence: { type: 'string' },
+        spread: { type: 'string' },
+        ambiguous: { type: 'string' },
+        'frame-noise': { type: 'string' },
+        'probe-shift': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -47,7 +113,10 @@ async function main(): Promise<void> {
   }
 
   const noThinking = flags['no-thinking'] === true;
+  const persona = personaOf(flags);
   const sim = await startOllamaSimulator({
+    persona,
+    logprobs: flags['no-logprobs'] !== true,
     port: numberFlag(flags, 'port') ?? 11434,
     cold: flags.cold === true,
     thinkingTokens: numberFlag(flags, 'thinking-tokens'),
@@ -65,8 +134,12 @@ async function main(): Promise<void> {
     },
   });
 
+  const who =
+    persona.kind === 'prior'
+      ? `prior persona, bias ${JSON.stringify(resolvePrior(persona).bias)}`
+      : 'rules persona';
   process.stdout.write(
-    `Ollama simulator listening on ${sim.url} (a test double that speaks Ollama's API, not the model: answers are canned)\n`,
+    `Ollama simulator listening on ${sim.url} (a test double that speaks Ollama's API, not the model: answers are canned; ${who}${flags['no-logprobs'] === true ? ', no logprobs' : ''})\n`,
   );
 
   let stopping = false;

@@ -1,10 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { PersonaSpec } from './persona.js';
 
 /** A model the simulator pretends to have installed. */
 export interface ModelSpec {
   name: string;
   /** As reported by `POST /api/show`; `thinking` decides whether thinking controls are accepted. */
   capabilities?: string[];
+  /** The digest `/api/tags` reports (default: derived from the name). */
+  digest?: string;
 }
 
 export interface LatencyOptions {
@@ -25,6 +28,14 @@ export interface SimulatorOptions {
   latency?: LatencyOptions;
   cold?: boolean;
   labelled?: Array<{ action: string; label: Label }>;
+  /** Who answers: `rules` (default, the same verdict in every frame) or `prior` (frame priors, persona.ts). */
+  persona?: PersonaSpec;
+  /**
+   * Whether the server returns token log-probabilities when asked (Ollama ≥ 0.12.11). Default
+   * true; false behaves like an older Ollama (or a proxy that drops them): the request fields
+   * are ignored and `/api/version` reports 0.12.0.
+   */
+  logprobs?: boolean;
   thinkingTokens?: number;
   /** Receives one line per finished request; the standalone runner prints these. */
   log?: (line: string) => void;
@@ -52,7 +63,11 @@ export type Fault =
   | 'leak-think-unterminated'
   | 'model-missing'
   | 'nonsense'
-  | 'empty';
+  | 'empty'
+  /** Only for requests that asked for logprobs: the field is dropped, garbled, or full of "NaN". */
+  | 'logprobs-missing'
+  | 'logprobs-malformed'
+  | 'logprobs-nan';
 
 export interface InjectOptions {
   times?: number;
@@ -79,5 +94,7 @@ export interface OllamaSimulator {
   stats(): SimulatorStats;
   resetStats(): void;
   setLoaded(loaded: boolean): void;
+  /** As if the model were re-pulled or re-created: `/api/tags` reports a new digest for it. */
+  setDigest(name: string, digest: string): void;
   close(): Promise<void>;
 }

@@ -76,10 +76,13 @@ export interface Api {
 }
 
 /** The real service (createApp + startService) on a fresh SQLite directory. */
-export async function startApi(env: Record<string, string>, logger: Logger = silentLogger()): Promise<Api> {
+export async function startApi(env: Record<string, string>, logger: Logger = silentLogger(), options: { awaitCalibration?: boolean } = {}): Promise<Api> {
   const config = testConfig({ ...FAULT_ENV, NORMGUARD_HTTP_PORT: '0', NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-faults-')), ...env });
   const core = await createApp(config, { logger });
   const service = await startService(core);
+  // Start-up calibration probes the model in the background; a fault injected next must meet
+  // the audit under test, not a probe.
+  if (options.awaitCalibration !== false) await core.calibration.ensure();
   const base = `http://127.0.0.1:${service.address!.port}`;
   return {
     core,
