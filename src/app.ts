@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { createInference, type Inference, type InferenceClient, type InferenceHooks } from './inference/index.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createRepositories, openStore, type KvStore, type Repositories } from './store/index.js';
+import type { KvStore, Repositories } from './store/index.js';
 import { ActivityLog } from './moderation/activity-log.js';
 import { CaseService } from './moderation/cases.js';
 import { ConversationBuffer } from './moderation/conversation-buffer.js';
@@ -133,6 +133,8 @@ export function createEngine(config: Config, overrides: EngineOverrides, stored?
 export async function createApp(config: Config, overrides: AppOverrides): Promise<App> {
   const clock = overrides.clock ?? systemClock;
   const { logger } = overrides;
+  // Loaded only here: the Redis and SQLite clients cost one-shot CLI commands start-up time.
+  const { createRepositories, openStore } = await import('./store/index.js');
   const kv =
     overrides.kv ?? (await openStore({ dataDir: config.NORMGUARD_DATA_DIR, redisUrl: config.REDIS_URL, namespace: config.NORMGUARD_REDIS_NAMESPACE, logger }));
   const retentionMs = config.NORMGUARD_RETENTION_DAYS * 24 * 60 * 60_000;

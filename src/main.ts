@@ -1,4 +1,3 @@
-import { cliCommands } from '../adapters/cli/index.js';
 import { runCli } from './cli/index.js';
 
 // discord.js and Bolt take about a second to load: only the commands that run an adapter load them.
@@ -28,7 +27,8 @@ const code = await runCli(process.argv.slice(2), {
     register: async (platform, options, config) => (await adapters()).registerCommands(platform, options, config),
     shards: async (options) => (await adapters()).startDiscordShards(options),
   },
-  commands: cliCommands,
+  // The command registry (zod and commands/) loads only when one of its commands runs.
+  commands: async () => (await import('../adapters/cli/index.js')).cliCommands,
   // `start --shards` re-runs this entry point once per shard, with the same Node flags (tsx).
   entry: { file: process.argv[1] ?? '', execArgv: process.execArgv },
 });

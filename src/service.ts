@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app.js';
-import { createHttpServer, listen } from './http/server.js';
 
 export interface Service {
   http: Server | null;
@@ -19,6 +18,7 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
   let http: Server | null = null;
   let address: AddressInfo | null = null;
   if (config.NORMGUARD_HTTP_ENABLED) {
+    const { createHttpServer, listen } = await import('./http/server.js');
     http = createHttpServer({
       assessor: core.assessor,
       health: () => core.inference.health(),

@@ -17,7 +17,6 @@ const LOCAL = COMMANDS.filter((c) => c.local !== undefined);
 /** The registry's model-only commands as CLI subcommands: flags, --help and exit codes derived from it. */
 export const cliCommands: CliCommands = {
   has: (name) => LOCAL.some((c) => c.name === name),
-  summary: () => LOCAL.map((c) => `  normguard ${c.name.padEnd(9)} ${c.description} (--help for its options)`).join('\n'),
   run: (name, args, config, io) => runLocal(LOCAL.find((c) => c.name === name) as Command, args, config, io),
 };
 

@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
-import { createApp } from '../app.js';
+import type { App } from '../app.js';
+import type { Role } from '../scale/index.js';
 import type { AdapterStarter } from '../service.js';
-import { checkRoleConfig, ROLES, startRole, type Role } from '../scale/index.js';
-import { loadEnv, parseConfig, secretsOf, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { ConfigError, NormguardError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { EXIT, isNetworkFailure } from './exit.js';
-import { createLogger, type Logger } from '../logger.js';
-import { runEval } from '../eval/index.js';
-import { runCalibrate } from '../calibration/command.js';
-import { runDoctor } from './doctor.js';
 import { USAGE } from './usage.js';
 
+// Only what `--help` needs is imported up front; each command loads its own modules (zod, pino,
+// the openai SDK, the store, bullmq…) when it runs, so help answers in a fraction of the time.
 export interface CliIo {
   env: Record<string, string | undefined>;
   cwd: string;
@@ -25,8 +24,8 @@ export interface CliIo {
     /** `start --shards`: Discord sharding with discord.js's ShardingManager (adapters/discord/shards.ts). */
     shards?(options: ShardOptions): Promise<{ count: number; stop(): Promise<void> }>;
   };
-  /** The registry's model-only commands, from the entry point. */
-  commands?: CliCommands;
+  /** The registry's model-only commands (check, evaluate, advise, why), loaded when one runs. */
+  commands?: () => Promise<CliCommands>;
   /** This program as a shard process runs it: the entry file and the Node flags (e.g. tsx's loader). */
   entry?: { file: string; execArgv: string[] };
 }
@@ -54,22 +53,21 @@ export interface ShardOptions {
 export { EXIT } from './exit.js';
 
 /**
- * The registry's commands that need only the model (check, evaluate, advise, why), plugged in by
- * the entry point like the adapters: their flags, --help and exit codes come from commands/.
+ * The registry's commands that need only the model, plugged in by the entry point like the
+ * adapters: their flags, --help and exit codes come from commands/ (src/ never imports it).
  */
 export interface CliCommands {
   has(name: string): boolean;
-  /** One line per command for the usage text. */
-  summary(): string;
   run(name: string, args: string[], config: Config, io: CliIo): Promise<number>;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout(usage(io));
+    io.stdout(USAGE);
     return command === undefined ? EXIT.badInput : EXIT.ok;
   }
+  const { loadEnv, parseConfig, secretsOf } = await import('../config.js');
   let config: Config;
   try {
     config = parseConfig(loadEnv(io.cwd, io.env));
@@ -80,18 +78,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+  const { createLogger } = await import('../logger.js');
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  if (io.commands?.has(command)) return io.commands.run(command, rest, config, io);
-  if (command === 'doctor') return runDoctor(config, logger, io);
-  if (command === 'eval') return runEval(rest, config, io);
-  if (command === 'calibrate') return runCalibrate(rest, config, io);
+  if (command === 'doctor') return (await import('./doctor.js')).runDoctor(config, logger, io);
+  if (command === 'eval') return (await import('../eval/index.js')).runEval(rest, config, io);
+  if (command === 'calibrate') return (await import('../calibration/command.js')).runCalibrate(rest, config, io);
   if (command === 'start') return runStart(rest, config, logger, io);
   if (command === 'register') return runRegister(rest, config, io);
-  io.stderr(`normguard: unknown command "${command}"\n\n${usage(io)}`);
+  const registry = await io.commands?.();
+  if (registry?.has(command)) return registry.run(command, rest, config, io);
+  io.stderr(`normguard: unknown command "${command}"\n\n${USAGE}`);
   return EXIT.badInput;
 }
 
 async function runStart(args: string[], given: Config, logger: Logger, io: CliIo): Promise<number> {
+  const [{ checkRoleConfig, ROLES, startRole }, { createApp }] = await Promise.all([import('../scale/index.js'), import('../app.js')]);
   let role: Role = 'all';
   let shards: number | 'auto' | null = null;
   let shardChild = false;
@@ -117,7 +118,7 @@ async function runStart(args: string[], given: Config, logger: Logger, io: CliIo
   // With --shards this process keeps Slack and the HTTP API and leaves Discord to one child per
   // shard; a shard child (--discord-shard, set by the manager) runs Discord only.
   const config: Config = shards !== null ? { ...given, DISCORD_TOKEN: undefined } : shardChild ? withoutSlackAndHttp(given) : given;
-  let core;
+  let core: App;
   try {
     core = await createApp(config, { logger });
   } catch (err) {
@@ -204,8 +205,4 @@ async function runRegister(args: string[], config: Config, io: CliIo): Promise<n
     // Discord unreachable is "could not reach a server" (3), like Ollama; a refusal is bad input.
     return isNetworkFailure(err) ? EXIT.modelUnavailable : EXIT.badInput;
   }
-}
-
-function usage(io: CliIo): string {
-  return io.commands ? USAGE.replace('{{commands}}', io.commands.summary()) : USAGE.replace('{{commands}}\n', '');
 }

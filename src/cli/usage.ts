@@ -5,7 +5,10 @@ Usage:
   normguard start --role gateway|worker             scale out (needs REDIS_URL): gateways run the adapters and
                                                     queue passive audits; workers run the queued audits
   normguard start [--role gateway] --shards auto|N  Discord in N shard processes (discord.js ShardingManager)
-{{commands}}
+  normguard check    --situation S --intent I --action A   is the action permissible? (frame S3)
+  normguard evaluate --situation S --intent I --action A   moral evaluation of the action (frame S2)
+  normguard advise   --situation S --intent I              ethical assessment and action plan (frame S1)
+  normguard why      --norm N --situation S                why the norm matters here (frame S4)
   normguard doctor                                  check the config and every Ollama host (thinking control, logprobs)
   normguard calibrate [--stories N] [--probes N]    measure each frame's lean on the served model, recommend a
                                                     method and score threshold, and store them under its digest

@@ -11,20 +11,12 @@ import { NO_PINGS } from '../render/mentions.js';
 import { digestMessage } from '../render/notice.js';
 import { directMessage, threadMessages } from '../render/thread-post.js';
 
-/** Discord can delete a message and time its author out (with Moderate Members). */
-const CAN: Enforcements = { delete: true, timeout: true, askEdit: false };
-
-const WORDING: SurfaceWording = {
-  noDelete: 'Could not delete: the message is unknown.',
-  noTimeout: 'Timeouts are not available.',
-  noRestore: 'A deleted message cannot be restored on Discord; it was reposted in the case thread for the record.',
-};
-
 /** The review flow's port on Discord: REST calls through the discord.js client, nothing more. */
 export class DiscordSurface implements ReviewSurface {
   readonly platform = 'discord' as const;
-  readonly can = CAN;
-  readonly wording = WORDING;
+  /** Discord can delete a message and time its author out (with Moderate Members). */
+  readonly can: Enforcements = { delete: true, timeout: true, askEdit: false };
+  readonly wording: SurfaceWording = { noDelete: 'Could not delete: the message is unknown.', noTimeout: 'Timeouts are not available.', noRestore: 'A deleted message cannot be restored on Discord; it was reposted in the case thread for the record.' };
 
   constructor(
     private readonly client: Client,

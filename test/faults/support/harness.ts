@@ -60,7 +60,7 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
     cwd: cliCwd,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    commands: cliCommands,
+    commands: async () => cliCommands,
   });
   return { code, stdout, stderr, ms: performance.now() - started };
 }
