@@ -38,7 +38,7 @@ async function runLocal(command: Command, args: string[], config: Config, io: Cl
     return EXIT.ok;
   }
   const method = values.method === undefined ? undefined : verdictMethodSchema.safeParse(values.method);
-  if (method && !method.success) return fail('BAD_INPUT', `--method must be one of ${verdictMethodSchema.options.join(", ")} (got "${String(values.method)}")`);
+  if (method && !method.success) return fail('BAD_INPUT', `--method must be one of ${verdictMethodSchema.options.join(', ')} (got "${String(values.method)}")`);
   const input: Record<string, unknown> = {};
   for (const o of cliOptions(command)) if (values[o.name] !== undefined) input[o.name] = o.kind === 'integer' ? Number(values[o.name]) : values[o.name];
   // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.
