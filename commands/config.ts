@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNEL_MODES, type WorkspaceSettings } from '../src/policy/settings.js';
+import { CHANNEL_MODES, minScoreFromPercent, type WorkspaceSettings } from '../src/policy/settings.js';
 import { defineCommand, type Surface } from './define.js';
 import { choice, flag, integer, ref } from './options.js';
 import { adminOnly } from './preconditions.js';
@@ -19,6 +19,7 @@ export const configOptions = z.object({
   channel: ref('channel', 'A channel to monitor (with mode)').optional(),
   mode: choice('mode', 'How to monitor that channel: off, shadow (record only), flag, coach', CHANNEL_MODES).optional(),
   unclear_to_review: flag('For that channel: send unclear verdicts to review too').optional(),
+  min_score: integer('min_score', 'For that channel: calibrated score (%) that counts as a violation; 0 turns it off', { min: 0, max: 99 }).optional(),
   review_channel: ref('channel', 'Where case cards are posted for moderators').optional(),
   moderator_role: ref('role', 'A role whose members may act on cases (adds it)').optional(),
   moderator_group: ref('role', 'A user group whose members may act on cases (adds it)').optional(),
@@ -45,8 +46,9 @@ export function applyConfigChange(current: WorkspaceSettings, change: ConfigChan
   if (change.channel !== undefined) {
     const prior = next.channels[change.channel];
     const mode = change.mode ?? prior?.mode ?? 'flag';
+    const minScore = change.min_score !== undefined ? minScoreFromPercent(change.min_score) : (prior?.minScore ?? null);
     if (mode === 'off') delete next.channels[change.channel];
-    else next.channels[change.channel] = { mode, unclearToReview: change.unclear_to_review ?? prior?.unclearToReview ?? false };
+    else next.channels[change.channel] = { mode, unclearToReview: change.unclear_to_review ?? prior?.unclearToReview ?? false, ...(minScore !== null ? { minScore } : {}) };
   }
   if (change.review_channel !== undefined) next.reviewChannelId = change.review_channel;
   next.moderatorRoleIds = add(add(next.moderatorRoleIds, change.moderator_role), change.moderator_group);
@@ -77,7 +79,7 @@ export function describeSettings(s: WorkspaceSettings, surface: Surface): string
   const groups = (ids: readonly string[]) => ids.map((r) => `<@&${r}>`).join(', ');
   return [
     '**normguard settings**',
-    `Monitored channels: ${channels.length === 0 ? 'none' : channels.map(([id, c]) => `<#${id}> ${c.mode}${c.unclearToReview ? ' (+unclear)' : ''}`).join(', ')}`,
+    `Monitored channels: ${channels.length === 0 ? 'none' : channels.map(([id, c]) => `<#${id}> ${c.mode}${c.unclearToReview ? ' (+unclear)' : ''}${typeof c.minScore === 'number' ? ` (score ≥ ${Math.round(c.minScore * 100)}%)` : ''}`).join(', ')}`,
     `Review channel: ${s.reviewChannelId ? `<#${s.reviewChannelId}>` : 'not set — flagged cases are stored but not posted'}`,
     `${words.groups}: ${s.moderatorRoleIds.length === 0 ? `none (${words.implicit})` : groups(s.moderatorRoleIds)}`,
     ...(s.moderatorUserIds.length > 0 ? [`Moderators: ${people(s.moderatorUserIds)}`] : []),
@@ -97,8 +99,8 @@ export const configCommand = defineCommand({
   options: configOptions,
   preconditions: [adminOnly],
   run: async (change, ctx, deps) => {
-    if ((change.mode !== undefined || change.unclear_to_review !== undefined) && change.channel === undefined) {
-      return { kind: 'error', text: 'Say which channel: `mode` and `unclear_to_review` apply to the `channel` option.', ephemeral: true };
+    if ((change.mode !== undefined || change.unclear_to_review !== undefined || change.min_score !== undefined) && change.channel === undefined) {
+      return { kind: 'error', text: 'Say which channel: `mode`, `unclear_to_review` and `min_score` apply to the `channel` option.', ephemeral: true };
     }
     const updated = await deps.settings.update(ctx.workspaceId, (s) => applyConfigChange(s, change));
     return { kind: 'notice', text: describeSettings(updated, ctx.surface), ephemeral: true };

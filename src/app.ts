@@ -76,8 +76,8 @@ export interface AppOverrides extends EngineOverrides {
   repeats?: false;
 }
 
-/** `stored` is absent for one-shot CLI commands, which keep no state (calibration then lives in memory). */
-export function createEngine(config: Config, overrides: EngineOverrides, stored?: { kv: KvStore; cache: Repositories['assessmentCache'] }): Engine {
+/** `stored`: the app's store, for the assessment cache and the calibration it keeps across restarts. */
+export function createEngine(config: Config, overrides: EngineOverrides, stored?: { kv: KvStore; repos: Repositories }): Engine {
   const clock = overrides.clock ?? systemClock;
   const { logger } = overrides;
   let metrics: Metrics | undefined;
@@ -116,7 +116,7 @@ export function createEngine(config: Config, overrides: EngineOverrides, stored?
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,
     verdictMaxTokens: config.NORMGUARD_VERDICT_MAX_TOKENS,
-    cache: stored?.cache,
+    cache: stored?.repos.assessmentCache,
     cacheTtlMs: config.NORMGUARD_CACHE_TTL_MS,
     clock,
     logger,
@@ -144,17 +144,13 @@ export async function createApp(config: Config, overrides: AppOverrides): Promis
     // processes write settings too, and a stale mode is worse than a store read.
     ...(config.REDIS_URL ? {} : { settingsCache: 'exact' as const }),
   });
-  const engine = createEngine(config, { ...overrides, clock }, { kv, cache: repos.assessmentCache });
+  const engine = createEngine(config, { ...overrides, clock }, { kv, repos });
   const moderation = createModeration(engine, kv, repos, overrides);
-  return {
-    ...engine,
-    store: { kv, repos },
-    moderation,
-    close: async () => {
-      await engine.close();
-      await kv.close();
-    },
+  const close = async () => {
+    await engine.close();
+    await kv.close();
   };
+  return { ...engine, store: { kv, repos }, moderation, close };
 }
 
 function createModeration(engine: Engine, kv: KvStore, repos: Repositories, overrides: Pick<AppOverrides, 'buffer' | 'repeats'>): Moderation {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from './app.js';
+import type { App, Engine } from './app.js';
+import type { Config } from './config.js';
 
 export interface Service {
   http: Server | null;
@@ -60,12 +61,19 @@ export async function startService(core: App, startAdapters?: AdapterStarter): P
   };
 }
 
-function usesCalibration(config: App['config']): boolean {
+async function reportOllama(core: App): Promise<void> {
+  for (const h of await core.inference.health()) {
+    if (h.reachable && h.modelPresent) core.logger.info({ backend: h.url, thinking: h.thinking }, 'Ollama reachable and model installed');
+    else core.logger.warn({ backend: h.url }, `Ollama not ready: ${h.error ?? 'unknown problem'}; audits will fail until it is (run \`normguard doctor\`)`);
+  }
+}
+
+function usesCalibration(config: Config): boolean {
   return config.NORMGUARD_VERDICT_METHOD === 'calibrated' || config.NORMGUARD_PASSIVE_METHOD === 'calibrated';
 }
 
 /** What `/readyz` says about verdicts: the method, calibration, and whether it fell back. */
-export function verdictStatus(core: Pick<App, 'config' | 'calibration'>): Record<string, unknown> {
+export function verdictStatus(core: Pick<Engine, 'config' | 'calibration'>): Record<string, unknown> {
   const calibration = core.calibration.status();
   const method = core.config.NORMGUARD_VERDICT_METHOD;
   const fallback =
@@ -73,11 +81,4 @@ export function verdictStatus(core: Pick<App, 'config' | 'calibration'>): Record
       ? 'the model returns no logprobs (Ollama 0.12.11 or newer needed, and no proxy that drops them): verdicts use the two-frame contrast'
       : undefined;
   return { method, passiveMethod: core.config.NORMGUARD_PASSIVE_METHOD, calibration, ...(fallback ? { fallback } : {}) };
-}
-
-async function reportOllama(core: App): Promise<void> {
-  for (const h of await core.inference.health()) {
-    if (h.reachable && h.modelPresent) core.logger.info({ backend: h.url, thinking: h.thinking }, 'Ollama reachable and model installed');
-    else core.logger.warn({ backend: h.url }, `Ollama not ready: ${h.error ?? 'unknown problem'}; audits will fail until it is (run \`normguard doctor\`)`);
-  }
 }

@@ -1,5 +1,8 @@
 import type { Command } from '../../commands/index.js';
 import { optionSpecs, type OptionSpec } from '../../commands/options.js';
+import { verdictMethodSchema } from '../../src/assessment/types.js';
+
+const METHODS = verdictMethodSchema.options.join('|');
 
 /** One-letter flags people already type. */
 export const SHORT: Record<string, string> = { situation: 's', intent: 'i', action: 'a', norm: 'n' };
@@ -31,7 +34,7 @@ export function commandHelp(command: Command): string {
   const rows: Array<[string, string]> = [
     ...options.map((o): [string, string] => [`${SHORT[o.name] ? `-${SHORT[o.name]}, ` : '    '}--${o.name}${placeholder(o)}`, `${o.description} (${limits(o)})`]),
     ['    --json', 'print the Assessment as JSON; errors too, as JSON on stderr'],
-    ['    --method structured|fast', 'structured: prose, then a JSON verdict; fast: the JSON verdict only'],
+    [`    --method ${METHODS}`, 'calibrated (default): token probabilities with the frame’s lean removed; contrast: S3 against S2; structured: prose, then a JSON verdict; fast: the JSON verdict only'],
     ['-h, --help', 'this help'],
   ];
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
@@ -39,7 +42,7 @@ export function commandHelp(command: Command): string {
   return [
     `normguard ${command.name} — ${command.description}`,
     '',
-    `Usage: normguard ${command.name} ${synopsis} [--json] [--method structured|fast]`,
+    `Usage: normguard ${command.name} ${synopsis} [--json] [--method ${METHODS}]`,
     '',
     'Options:',
     ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`),

@@ -1,9 +1,9 @@
 import type { KnownBlock, View } from '@slack/types';
-import { CHANNEL_MODES, channelModeSchema, type ChannelMode, type WorkspaceSettings } from '../../src/policy/settings.js';
+import { CHANNEL_MODES, channelModeSchema, minScoreFromPercent, type ChannelMode, type WorkspaceSettings } from '../../src/policy/settings.js';
 import { CONFIG_MODAL, plainText as plain, viewValue } from './modals.js';
 
 const DAY_MS = 24 * 60 * 60_000;
-/** Slack allows 100 blocks in a modal; the fixed settings take 14, each channel one. */
+/** Slack allows 100 blocks in a modal; the fixed settings take 14, each channel two. */
 export const MAX_CHANNEL_ROWS = 40;
 const option = (v: string) => ({ text: plain(v), value: v });
 const select = (id: string, label: string, choices: readonly string[], initial: string): KnownBlock => ({
@@ -33,6 +33,15 @@ const number = (id: string, label: string, value: number, min: number, max: numb
   element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, initial_value: String(value), min_value: String(min), max_value: String(max) },
 });
 
+/** A channel's calibrated score threshold, in whole percent; empty leaves the verdict to decide. */
+const scoreInput = (id: string, name: string, minScore: number | null | undefined): KnownBlock => ({
+  type: 'input',
+  block_id: `min_score:${id}`,
+  optional: true,
+  label: plain(`Score (%) that counts as a violation in #${name} (empty: the verdict decides)`),
+  element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, min_value: '1', max_value: '99', ...(typeof minScore === 'number' ? { initial_value: String(Math.round(minScore * 100)) } : {}) },
+});
+
 /**
  * `/ethics config`: every setting Discord's `/ethics config` has, per channel, on one page. Each
  * monitored channel keeps its own mode (`mode:<id>`); channels added in the list take the mode
@@ -44,7 +53,7 @@ export function settingsForm(s: WorkspaceSettings, meta: { channelId: string; te
   const notify = { text: plain('Tell authors privately when a case is upheld, with how to appeal'), value: 'on' };
   const blocks: KnownBlock[] = [
     channels('channels', 'Monitored channels', monitored),
-    ...monitored.map((id) => select(`mode:${id}`, `Mode in #${names[id] ?? id}`, CHANNEL_MODES, s.channels[id]?.mode ?? 'flag')),
+    ...monitored.flatMap((id) => [select(`mode:${id}`, `Mode in #${names[id] ?? id}`, CHANNEL_MODES, s.channels[id]?.mode ?? 'flag'), scoreInput(id, names[id] ?? id, s.channels[id]?.minScore)]),
     select('mode', 'Mode for channels added above', CHANNEL_MODES.filter((m) => m !== 'off'), 'flag'),
     channels('unclear_to_review', 'Send unclear verdicts to review in these channels', monitored.filter((id) => s.channels[id]?.unclearToReview)),
     { type: 'input', block_id: 'review_channel', optional: true, label: plain('Review channel (case cards go here)'), element: { type: 'conversations_select', action_id: 'value', ...(s.reviewChannelId ? { initial_conversation: s.reviewChannelId } : {}) } },
@@ -72,7 +81,9 @@ export function applySettingsForm(current: WorkspaceSettings, values: Values): W
   next.channels = {};
   for (const id of (v('channels') as string[] | undefined) ?? []) {
     const mode = modeOf(v(`mode:${id}`)) ?? current.channels[id]?.mode ?? fresh;
-    if (mode !== 'off') next.channels[id] = { mode, unclearToReview: unclear.has(id) };
+    const percent = Number(v(`min_score:${id}`));
+    const minScore = `min_score:${id}` in values ? (Number.isInteger(percent) && percent >= 1 && percent <= 99 ? minScoreFromPercent(percent) : null) : (current.channels[id]?.minScore ?? null);
+    if (mode !== 'off') next.channels[id] = { mode, unclearToReview: unclear.has(id), ...(minScore !== null ? { minScore } : {}) };
   }
   next.reviewChannelId = v('review_channel') ?? null;
   next.moderatorUserIds = [...new Set<string>(v('moderators') ?? [])];

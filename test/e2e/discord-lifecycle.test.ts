@@ -57,6 +57,8 @@ describe('Discord case lifecycle', () => {
     await settle(() => w.discord.deletedMessages(channels.general).some((m) => m.id === original.id), 'the delete');
     await press(`ng:timeout-1h:${caseId}`, card.id);
     await settle(() => w.discord.memberTimeouts().some((t) => t.userId === users.alice && t.until !== null), 'the timeout');
+    // Recorded on the case right after Discord confirms it.
+    await settle(async () => (await stored(caseId))?.history.filter((h) => h.action === 'enforced').length === 2, 'both recorded');
     let c = await stored(caseId);
     expect(c?.enforcement.messageDeleted).toBe(true);
     expect(c?.history.filter((h) => h.action === 'enforced').map((h) => h.reason)).toEqual([
@@ -71,6 +73,7 @@ describe('Discord case lifecycle', () => {
     await settle(() => w.discord.memberTimeouts().some((t) => t.userId === users.alice && t.until === null), 'the timeout removal');
     const [thread] = w.discord.threads();
     await settle(() => w.discord.channelMessages(thread!.id).some((m) => m.content.startsWith('🗂️ **For the record**')), 'the repost');
+    await settle(async () => (await stored(caseId))?.history.filter((h) => h.action === 'undone').length === 2, 'both undone and recorded');
     c = await stored(caseId);
     expect(c?.status).toBe('dismissed');
     expect(c?.history.filter((h) => h.action === 'undone').map((h) => h.reason)).toEqual(['Timeout removed', 'Deleted message reposted in the thread for the record']);

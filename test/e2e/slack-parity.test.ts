@@ -73,35 +73,39 @@ describe('Slack at parity: text, mentions, names, links', () => {
 
 describe('Slack at parity: settings', () => {
   it('/ethics config <text> is parsed and applied, and the summary speaks Slack', async () => {
-    const reply = await slash(`config channel: <#${channels.random.id}|random> mode: coach unclear_to_review: yes appeal_days: 3 flood_max_cases: 20 exempt_user: <@${users.bob.id}|bob>`, users.admin.id);
+    const reply = await slash(`config channel: <#${channels.random.id}|random> mode: coach unclear_to_review: yes min_score: 85 appeal_days: 3 flood_max_cases: 20 exempt_user: <@${users.bob.id}|bob>`, users.admin.id);
     const s = await w.core.store.repos.settings.get(teamId);
-    expect(s.channels[channels.random.id]).toEqual({ mode: 'coach', unclearToReview: true });
+    expect(s.channels[channels.random.id]).toEqual({ mode: 'coach', unclearToReview: true, minScore: 0.85 });
     expect(s).toMatchObject({ appealTtlMs: 3 * 24 * 3_600_000, flood: { maxCases: 20 }, exemptUserIds: [users.bob.id] });
     expect(reply).toContain('Moderator user groups');
+    expect(reply).toContain('(score ≥ 85%)');
     expect(reply).not.toContain('Manage Messages');
     expect(await slash(`config channel: <#${channels.random.id}|random> mode: off`, users.alice.id)).toMatch(/Only workspace admins/);
   });
 
   it('the form shows and keeps each channel’s own mode and unclear_to_review', async () => {
-    await w.configure((s) => ({ ...s, channels: { [channels.general.id]: { mode: 'coach', unclearToReview: true }, [channels.random.id]: { mode: 'shadow', unclearToReview: false } } }));
+    await w.configure((s) => ({ ...s, channels: { [channels.general.id]: { mode: 'coach', unclearToReview: true, minScore: 0.9 }, [channels.random.id]: { mode: 'shadow', unclearToReview: false } } }));
     const { url } = w.slack.newResponseUrl();
     await w.send.slashCommand({ text: 'config', userId: users.admin.id, channelId: channels.general.id, responseUrl: url });
     await w.slack.waitForCall('views.open');
     const view = w.slack.views().at(-1)!.view;
     const modes = Object.fromEntries(view.blocks.filter((b: { block_id: string }) => b.block_id.startsWith('mode:')).map((b: { block_id: string; element: { initial_option: { value: string } } }) => [b.block_id, b.element.initial_option.value]));
     expect(modes).toEqual({ [`mode:${channels.general.id}`]: 'coach', [`mode:${channels.random.id}`]: 'shadow' });
+    expect(view.blocks.find((b: { block_id: string }) => b.block_id === `min_score:${channels.general.id}`)?.element.initial_value).toBe('90');
     // Submitted as shown, with random switched to flag.
     const values = {
       channels: { value: { type: 'multi_conversations_select', selected_conversations: [channels.general.id, channels.random.id] } },
       [`mode:${channels.general.id}`]: { value: { type: 'static_select', selected_option: { value: 'coach' } } },
       [`mode:${channels.random.id}`]: { value: { type: 'static_select', selected_option: { value: 'flag' } } },
+      [`min_score:${channels.general.id}`]: { value: { type: 'number_input', value: '90' } },
+      [`min_score:${channels.random.id}`]: { value: { type: 'number_input', value: '75' } },
       unclear_to_review: { value: { type: 'multi_conversations_select', selected_conversations: [channels.general.id] } },
       appeal_days: { value: { type: 'number_input', value: '5' } },
     };
     await w.send.viewSubmission({ userId: users.admin.id, callbackId: 'ng:config', view, privateMetadata: view.private_metadata, values });
     await w.slack.waitFor(() => w.slack.ephemerals(channels.general.id, users.admin.id).some((e) => /normguard settings/.test(e.text)), { what: 'the saved form' });
     const s = await w.core.store.repos.settings.get(teamId);
-    expect(s.channels).toEqual({ [channels.general.id]: { mode: 'coach', unclearToReview: true }, [channels.random.id]: { mode: 'flag', unclearToReview: false } });
+    expect(s.channels).toEqual({ [channels.general.id]: { mode: 'coach', unclearToReview: true, minScore: 0.9 }, [channels.random.id]: { mode: 'flag', unclearToReview: false, minScore: 0.75 } });
     expect(s.appealTtlMs).toBe(5 * 24 * 3_600_000);
   });
 

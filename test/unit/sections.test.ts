@@ -33,6 +33,15 @@ describe('applyConfigChange', () => {
     s = applyConfigChange(s, { channel: 'c1', mode: 'off' });
     expect(s.channels.c1).toBeUndefined();
   });
+  it('sets and clears a channel’s calibrated score threshold, keeping it across other changes', () => {
+    let s = applyConfigChange(defaultWorkspaceSettings(), { channel: 'c1', min_score: 80 });
+    expect(s.channels.c1).toEqual({ mode: 'flag', unclearToReview: false, minScore: 0.8 });
+    s = applyConfigChange(s, { channel: 'c1', mode: 'coach' });
+    expect(s.channels.c1?.minScore).toBe(0.8);
+    s = applyConfigChange(s, { channel: 'c1', min_score: 0 });
+    expect(s.channels.c1).toEqual({ mode: 'coach', unclearToReview: false });
+  });
+
   it('adds roles once, removes exempt roles, sets thresholds and the review channel', () => {
     const base = defaultWorkspaceSettings();
     let s = applyConfigChange(base, { moderator_role: 'r1', exempt_role: 'r2', review_channel: 'mods', flag_threshold: 'high' });
