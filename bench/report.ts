@@ -3,6 +3,7 @@
  * the targets they are judged against, the details behind them, and the machine they came from.
  */
 import os from 'node:os';
+import type { FirstWordsResult } from './first-words.js';
 import type { EconomyResult } from './gpu-economy.js';
 import type { IngestResult } from './ingest.js';
 import type { InteractiveResult } from './interactive.js';
@@ -21,6 +22,9 @@ export interface Headline {
   ingest_msgs_per_s: number;
   saturation_efficiency: number;
   interactive_p99_ratio: number;
+  /** The slower of /ethics check and advise at p99: time until the first words of the answer show. */
+  first_words_p99_ms_idle: number;
+  first_words_p99_ms_queue_full: number;
   gpu_time_ratio_vs_naive: number;
   flags_missed_vs_naive: number;
   rss_mb_after_1m: number;
@@ -40,6 +44,7 @@ export interface Parts {
   ingest: IngestResult;
   saturation: SaturationResult;
   interactive: InteractiveResult;
+  firstWords: FirstWordsResult;
   economy: EconomyResult;
   memory: MemoryResult;
 }
@@ -84,6 +89,8 @@ export function headline(parts: Parts): Headline {
     ingest_msgs_per_s: Math.round(parts.ingest.msgsPerS),
     saturation_efficiency: round(parts.saturation.efficiency, 3),
     interactive_p99_ratio: round(parts.interactive.ratio, 3),
+    first_words_p99_ms_idle: Math.round(Math.max(parts.firstWords.check.idle.firstWords.p99Ms, parts.firstWords.advise.idle.firstWords.p99Ms)),
+    first_words_p99_ms_queue_full: Math.round(Math.max(parts.firstWords.check.loaded.firstWords.p99Ms, parts.firstWords.advise.loaded.firstWords.p99Ms)),
     gpu_time_ratio_vs_naive: round(parts.economy.gpuTimeRatio, 3),
     flags_missed_vs_naive: parts.economy.flagsMissed,
     rss_mb_after_1m: Math.round(parts.memory.rssMbAfter),
@@ -132,12 +139,25 @@ export function table(r: Results): string {
     `ingest: ${d.ingest.messages.toLocaleString('en')} messages in ${d.ingest.seconds.toFixed(2)} s; ${share(d.ingest.outcomes, 'to-model', d.ingest.messages)} would go to the model`,
     `saturation: ${d.saturation.auditsPerS.toFixed(2)} calls/s of ${d.saturation.capacityPerS.toFixed(2)} possible (mean service ${Math.round(d.saturation.meanServiceMs)} ms), slot occupancy ${d.saturation.slotOccupancy.toFixed(3)}, ${d.saturation.shed} shed (/metrics), queue ${d.saturation.queueDepth}/${d.saturation.queueLimit}`,
     `interactive (/ethics check, structured): p50 ${ms(d.interactive.idle.p50Ms)} -> ${ms(d.interactive.loaded.p50Ms)}, p99 ${ms(d.interactive.idle.p99Ms)} -> ${ms(d.interactive.loaded.p99Ms)} (idle -> passive queue full), n=${d.interactive.loaded.n}`,
+    ...firstWordsNotes(d.firstWords),
     `GPU per 1,000 messages: normguard ${econ.normguard.gpuSPer1000.toFixed(1)} s (${econ.normguard.modelCalls} calls, ${econ.normguard.proseCalls} prose), naive ${econ.naive.gpuSPer1000.toFixed(1)} s (${econ.naive.modelCalls} calls); flags ${econ.normguard.flags} vs ${econ.naive.flags}; repeat-cache hits ${econ.normguard.repeatHits}; without the repeat cache: ${econ.withoutRepeatCache ? econ.withoutRepeatCache.gpuTimeRatio.toFixed(3) : 'n/a'}`,
     `largest prompt: ${econ.normguard.maxPromptTokens} tokens (normguard), ${econ.naive.maxPromptTokens} (naive), of a 4,096-token context`,
     `memory: ${d.memory.messages.toLocaleString('en')} messages over ${d.memory.channels.toLocaleString('en')} channels: RSS ${d.memory.rssMbAfter.toFixed(0)} MB (before any message ${d.memory.baselineRssMb.toFixed(0)} MB), live heap ${(d.memory.samples.at(-1)?.heapUsedMb ?? 0).toFixed(0)} MB, warm slope ${d.memory.warmSlopeMbPer100k.toFixed(2)} MB/100k`,
     `machine: ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.mem_total_gb} GB, node ${r.machine.node}, load ${r.machine.loadavg_at_start.join(' ')} at start; ${r.duration_s} s`,
   ];
   return [line(rows[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line), '', ...notes].join('\n');
+}
+
+/** One line per streamed command: first words against the whole answer, idle -> passive queue full. */
+function firstWordsNotes(f: FirstWordsResult): string[] {
+  return (['check', 'advise'] as const).map((name) => {
+    const { idle, loaded } = f[name];
+    const pair = (a: number, b: number) => `${ms(a)} -> ${ms(b)}`;
+    return (
+      `first words (/ethics ${name}, streamed): p50 ${pair(idle.firstWords.p50Ms, loaded.firstWords.p50Ms)}, p99 ${pair(idle.firstWords.p99Ms, loaded.firstWords.p99Ms)}; ` +
+      `whole answer p50 ${pair(idle.wholeAnswer.p50Ms, loaded.wholeAnswer.p50Ms)} (idle -> passive queue full), n=${loaded.firstWords.n}`
+    );
+  });
 }
 
 function show(n: number): string {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatCacheBench, runCacheBench } from '../../bench/caches.js';
+import { runFirstWords } from '../../bench/first-words.js';
 import { runEconomy } from '../../bench/gpu-economy.js';
 import { runIngest } from '../../bench/ingest.js';
 import { runInteractive } from '../../bench/interactive.js';
@@ -59,6 +60,20 @@ describe('bench (smoke run with tiny sizes)', () => {
     expect(Number.isFinite(parts.interactive.ratio) && parts.interactive.ratio > 0).toBe(true);
   }, 60_000);
 
+  it('first words: /ethics check and advise streamed, idle and with the passive queue full', async () => {
+    parts.firstWords = await runFirstWords({ latency: fast, commands: 2 });
+    for (const name of ['check', 'advise'] as const) {
+      for (const phase of ['idle', 'loaded'] as const) {
+        const { firstWords, wholeAnswer } = parts.firstWords[name][phase];
+        expect(firstWords.n).toBe(2);
+        expect(firstWords.p50Ms).toBeGreaterThan(0);
+        // The first words can only come before the whole answer.
+        expect(firstWords.maxMs).toBeLessThanOrEqual(wholeAnswer.maxMs);
+      }
+    }
+    expect(parts.firstWords.queueDepthAtEnd).toBeGreaterThan(0);
+  }, 90_000);
+
   it('GPU economy: normguard flags what the naive bot flags, for less GPU time', async () => {
     parts.economy = await runEconomy({ latency: fast, messages: 80, timeScale: 10 });
     expect(parts.economy.gpuTimeRatio).toBeGreaterThan(0);
@@ -78,7 +93,7 @@ describe('bench (smoke run with tiny sizes)', () => {
 
   it('report: every headline metric, judged against its target, and a table', () => {
     const results = buildResults(parts as Parts, { quick: true, latency: fast, machine: machine(), startedAt: new Date(), durationS: 1 });
-    for (const key of ['ingest_msgs_per_s', 'saturation_efficiency', 'interactive_p99_ratio', 'gpu_time_ratio_vs_naive', 'flags_missed_vs_naive', 'rss_mb_after_1m'] as const) {
+    for (const key of ['ingest_msgs_per_s', 'saturation_efficiency', 'interactive_p99_ratio', 'first_words_p99_ms_idle', 'first_words_p99_ms_queue_full', 'gpu_time_ratio_vs_naive', 'flags_missed_vs_naive', 'rss_mb_after_1m'] as const) {
       expect(typeof results[key]).toBe('number');
       expect(Number.isFinite(results[key])).toBe(true);
     }
@@ -86,6 +101,8 @@ describe('bench (smoke run with tiny sizes)', () => {
     expect(results.targets).toHaveLength(TARGETS.length);
     const printed = table(results);
     for (const t of TARGETS) expect(printed).toContain(t.metric);
+    expect(printed).toMatch(/first words \(\/ethics check, streamed\): p50 \d+ ms -> \d+ ms/);
+    expect(printed).toMatch(/first words \(\/ethics advise, streamed\)/);
     expect(JSON.parse(JSON.stringify(results))).toMatchObject({ quick: true, machine: { nproc: expect.any(Number) } });
   });
 });
