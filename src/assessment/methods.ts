@@ -107,7 +107,9 @@ export async function calibrated(ctx: MethodContext, frame: Frame): Promise<Verd
   // A garbled answer is unclear with its raw text kept, whatever its token numbers say.
   if (greedy.raw !== undefined) return fromParsed(greedy, 'calibrated', [first.turn]);
   if (!first.ok) {
-    ctx.logger.warn({ backend: first.turn.backend }, `${first.why}; this verdict uses the two-frame contrast`);
+    // A server without logprobs is logged once by the backend (and by calibration); unreadable numbers are news each time.
+    const level = first.turn.logprobsProblem === 'malformed' ? 'warn' : 'debug';
+    ctx.logger[level]({ backend: first.turn.backend }, `${first.why}; this verdict uses the two-frame contrast`);
     return contrast(ctx, frame, first.turn, first.why);
   }
   let logOdds = first.logOdds;

@@ -35,6 +35,9 @@ export async function startDiscordWorld(env: Record<string, string> = {}, simOpt
     return { core, adapter };
   };
   let parts = await boot();
+  // Calibrate as start-up would, before any scenario; the probes are not what the tests count.
+  await parts.core.calibration.ensure();
+  sim.requests.length = 0;
   return {
     sim,
     discord,

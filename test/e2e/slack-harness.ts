@@ -60,6 +60,9 @@ export async function startSlackWorld(env: Record<string, string> = {}, simOptio
     return { core, adapter, send };
   };
   let parts = await boot();
+  // Calibrate as start-up would, before any scenario; the probes are not what the tests count.
+  await parts.core.calibration.ensure();
+  sim.requests.length = 0;
   const world: SlackWorld = {
     sim,
     slack,

@@ -208,8 +208,8 @@ describe('Slack: passive monitoring and review threads', () => {
     await w.slack.waitForCall('chat.postMessage', { where: (c) => c.args.channel === channels.mods.id });
     await new Promise((r) => setTimeout(r, 200));
     expect(w.slack.messages(channels.mods.id).filter((m) => !m.thread_ts || m.thread_ts === m.ts)).toHaveLength(1);
-    // One fast screen and one prose call for the card.
-    expect(w.sim.requestsTo('/v1/chat/completions')).toHaveLength(2);
+    // One calibrated screen, then the card's prose and the short turn that checks it agrees.
+    expect(w.sim.requestsTo('/v1/chat/completions')).toHaveLength(3);
   });
 
   it('bot messages, edits, joins and other subtypes are ignored', async () => {

@@ -2,6 +2,7 @@
  * `npm run simulator`: the Ollama simulator as a process, for running the bot or the
  * benchmarks against something that answers like Ollama without a GPU.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODELS } from './models.js';
 import { startOllamaSimulator } from './index.js';
@@ -11,11 +12,13 @@ const USAGE = `usage: npm run simulator -- [--port 11434] [--slots 4] [--decode-
                         [--load-ms 0] [--cold] [--no-thinking] [--thinking-tokens 120] [--no-logprobs]
                         [--persona rules|prior] [--bias 2.5] [--bias-s1 0] [--bias-s2 -2.5] [--bias-s3 2.5]
                         [--bias-s4 0] [--evidence 1.25] [--spread 0.6] [--ambiguous 0.1]
-                        [--frame-noise 0.3] [--probe-shift 0.3]
+                        [--frame-noise 0.3] [--probe-shift 0.3] [--labels data/moral_stories_sample.jsonl]
 
   --persona prior   a model carrying its frames' trained priors: in frame f the log-odds of
                     "impermissible" are evidence + bias[f]; --bias B sets S3 to +B and S2 to -B
-  --no-logprobs     behave like Ollama before 0.12.11: logprobs requests are ignored`;
+  --no-logprobs     behave like Ollama before 0.12.11: logprobs requests are ignored
+  --labels FILE     Moral Stories JSON Lines: each moral action is permissible, each immoral one
+                    impermissible (otherwise a keyword rule decides)`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -29,6 +32,23 @@ function signedFlag(flags: Record<string, unknown>, name: string): number | unde
   const value = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) fail(`--${name} must be a number, got ${String(raw)}`);
   return value;
+}
+
+function labelsFrom(path: string): Array<{ action: string; label: 'permissible' | 'impermissible' }> {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim().length > 0)
+      .flatMap((line) => {
+        const story = JSON.parse(line) as { moral_action?: unknown; immoral_action?: unknown };
+        return [
+          ...(typeof story.moral_action === 'string' ? [{ action: story.moral_action, label: 'permissible' as const }] : []),
+          ...(typeof story.immoral_action === 'string' ? [{ action: story.immoral_action, label: 'impermissible' as const }] : []),
+        ];
+      });
+  } catch (error) {
+    fail(`--labels ${path}: ${(error as Error).message}`);
+  }
 }
 
 function personaOf(flags: Record<string, unknown>): PersonaSpec {
@@ -99,6 +119,7 @@ async function main(): Promise<void> {
         ambiguous: { type: 'string' },
         'frame-noise': { type: 'string' },
         'probe-shift': { type: 'string' },
+        labels: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -116,6 +137,7 @@ async function main(): Promise<void> {
   const persona = personaOf(flags);
   const sim = await startOllamaSimulator({
     persona,
+    labelled: typeof flags.labels === 'string' ? labelsFrom(flags.labels) : undefined,
     logprobs: flags['no-logprobs'] !== true,
     port: numberFlag(flags, 'port') ?? 11434,
     cold: flags.cold === true,
