@@ -73,7 +73,7 @@ async function timed(bot: BenchBot, story: MoralStory, n: number): Promise<numbe
   // The command number keeps every question distinct, so the assessment cache never answers.
   await bot.assessor.assess({
     strategy: 'permissibility',
-    fields: { situation: `${story.situation} (${n})`, intention: story.intention, action: story.immoral_action },
+    fields: { situation: `${story.situation} (${n})`, intent: story.intention, action: story.immoral_action },
     priority: 'interactive',
     method: 'structured',
   });

@@ -27,7 +27,7 @@ interface Fields {
 async function assessReply(title: string, strategy: Strategy, v: Fields, deps: EngineDeps, ctx: Pick<CommandContext, 'signal' | 'onProse'>): Promise<Reply> {
   const request: Parameters<Assessor['assess']>[0] = {
     strategy,
-    fields: { situation: v.situation, intention: v.intent, action: v.action, norm: v.norm },
+    fields: { situation: v.situation, intent: v.intent, action: v.action, norm: v.norm },
     priority: 'interactive',
     signal: ctx.signal,
     ...(ctx.onProse ? { onProse: ctx.onProse } : {}),

@@ -117,7 +117,7 @@ async function attempt(run: () => Promise<Reply>): Promise<Outcome> {
   try {
     return { kind: 'reply', reply: await run() };
   } catch (error) {
-    if (error instanceof BadInputError) return { kind: 'invalid', problems: error.problems.map((p) => ({ option: p.field === 'intention' ? 'intent' : p.field, message: p.message })) };
+    if (error instanceof BadInputError) return { kind: 'invalid', problems: error.problems.map((p) => ({ option: p.field, message: p.message })) };
     return { kind: 'failed', error };
   }
 }

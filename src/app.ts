@@ -65,6 +65,8 @@ export interface EngineOverrides {
   model?: InferenceClient;
   /** Extra observers of the scheduler (the bench counts attempts). */
   hooks?: InferenceHooks;
+  /** One-shot commands: calibrated verdicts wait for the first calibration rather than fall back. */
+  awaitCalibration?: boolean;
 }
 
 export interface AppOverrides extends EngineOverrides {
@@ -112,6 +114,7 @@ export function createEngine(config: Config, overrides: EngineOverrides, stored?
   });
   const assessor = new Assessor({
     calibration,
+    awaitCalibration: overrides.awaitCalibration ?? false,
     inference: model,
     method: config.NORMGUARD_VERDICT_METHOD,
     maxTokens: config.NORMGUARD_MAX_TOKENS,

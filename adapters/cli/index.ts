@@ -43,7 +43,7 @@ async function runLocal(command: Command, args: string[], config: Config, io: Cl
   for (const o of cliOptions(command)) if (values[o.name] !== undefined) input[o.name] = o.kind === 'integer' ? Number(values[o.name]) : values[o.name];
   // A one-shot command keeps no state (no store, no cache) and logs only problems unless asked.
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, secrets: secretsOf(config, io.env) });
-  const engine = createEngine(method?.data ? { ...config, NORMGUARD_VERDICT_METHOD: method.data } : config, { logger });
+  const engine = createEngine(method?.data ? { ...config, NORMGUARD_VERDICT_METHOD: method.data } : config, { logger, awaitCalibration: true });
   const outcome = await (command.local as NonNullable<Command['local']>)(input, engineDeps(engine));
   await engine.close();
   switch (outcome.kind) {

@@ -45,6 +45,11 @@ export interface AssessorOptions {
   calibration?: FrameBiasSource;
   /** Half-width of the `unclear` band around the score threshold. Default 0.05. */
   scoreMargin?: number;
+  /**
+   * Wait (within each call's budget) for the first calibration instead of falling back to the
+   * contrast while it runs. For one-shot commands; the service calibrates at start-up instead.
+   */
+  awaitCalibration?: boolean;
 }
 
 export interface AssessRequest {
@@ -148,7 +153,7 @@ export class Assessor {
     const budget = startBudget(options.clock, request.deadlineMs ?? options.deadlines?.[request.priority]);
     const limits = { maxTokens: options.maxTokens, verdictMaxTokens: options.verdictMaxTokens };
     const turns = new ModelTurns(options.inference, limits, { priority: request.priority, signal: request.signal, budget, onProse: request.onProse });
-    return { ctx: { turns, calibration: this.calibration, labels, logger: options.logger, margin: options.scoreMargin ?? DEFAULT_SCORE_MARGIN }, budget };
+    return { ctx: { turns, calibration: this.calibration, labels, logger: options.logger, margin: options.scoreMargin ?? DEFAULT_SCORE_MARGIN, awaitCalibration: options.awaitCalibration ?? false }, budget };
   }
 
   private toAssessment(frame: Frame, v: Verdicting): Assessment {

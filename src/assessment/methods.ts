@@ -15,6 +15,8 @@ export interface MethodContext {
   logger: Logger;
   /** Half-width of the band around the threshold where the calibrated score says `unclear`. */
   margin: number;
+  /** One-shot callers (CLI, eval) wait for a first calibration; the service never does. */
+  awaitCalibration: boolean;
 }
 
 /** A verdict with what it cost; the assessor turns it into an Assessment. */
@@ -144,30 +146,32 @@ async function scoredTurn(ctx: MethodContext, frame: Frame): Promise<ScoredTurn>
   const frameId = frame.strategy === 'permissibility' ? 'S3' : 'S2';
   // The answer first: a model that cannot answer is not also probed for calibration.
   const turn = await ctx.turns.verdict(frame, true);
-  const bias = await withinBudget(ctx, ctx.calibration.bias(frameId));
+  let bias = ctx.calibration.peek(frameId);
+  if (bias === undefined && ctx.awaitCalibration) {
+    await withinBudget(ctx, ctx.calibration.settled());
+    bias = ctx.calibration.peek(frameId);
+  }
   if (!turn.logprobs) {
     const why = turn.logprobsProblem === 'malformed' ? 'Ollama sent unreadable logprobs' : 'Ollama sent no logprobs (0.12.11 or newer needed)';
     return { ok: false, turn, why };
   }
   const reading = readVerdictProbabilities(turn.logprobs);
   if (!reading.ok) return { ok: false, turn, why: `the verdict's logprobs were unusable (${reading.problem})` };
-  if (bias === null) return { ok: false, turn, why: 'the frames’ lean is not measured (calibration pending or failed)' };
+  if (bias === undefined) return { ok: false, turn, why: 'the frames’ lean is still being measured (calibration runs at start-up and on first use)' };
+  if (bias === null) return { ok: false, turn, why: 'the frames’ lean could not be measured (no logprobs during calibration)' };
   return { ok: true, turn, logOdds: reading.reading.logOdds - bias };
 }
 
-/**
- * Calibration still running after half of what is left of the caller's budget counts as
- * unavailable: the answer falls back (with time left for the fallback) rather than waits.
- */
-async function withinBudget(ctx: MethodContext, bias: Promise<number | null>): Promise<number | null> {
+/** Waits for `work` at most for what is left of the caller's budget (less a margin to answer in). */
+async function withinBudget(ctx: MethodContext, work: Promise<void>): Promise<void> {
   const left = ctx.turns.remainingMs();
-  if (left === undefined) return bias;
+  if (left === undefined) return work;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), Math.max(0, left / 2));
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, left * 0.6));
   });
   try {
-    return await Promise.race([bias, timeout]);
+    await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -36,8 +36,14 @@ export interface CalibrationStatus {
 
 /** The calibration the calibrated method reads: the frame's lean, in logits, and the score threshold. */
 export interface FrameBiasSource {
-  /** The frame's measured lean, or null when it cannot be measured (no logprobs, model down). Never throws. */
-  bias(frame: CalibratedFrame): Promise<number | null>;
+  /**
+   * The frame's measured lean now, without waiting: a number; null when it cannot be measured
+   * (no logprobs); undefined while it has not been measured yet (a round is then started in the
+   * background). Never throws.
+   */
+  peek(frame: CalibratedFrame): number | null | undefined;
+  /** Resolves once a round of measurement has ended (at once when one is fresh). Never throws. */
+  settled(): Promise<void>;
   threshold(): number;
 }
 
@@ -68,6 +74,18 @@ export class Calibrator implements FrameBiasSource {
   /** Starts a round in the background (start-up); its outcome is logged. */
   start(): void {
     void this.ensure();
+  }
+
+  peek(frame: CalibratedFrame): number | null | undefined {
+    // Starts (or joins, or skips while fresh) a round; verdicts never wait for it.
+    void this.ensure();
+    const record = this.current?.record;
+    if (!record) return undefined;
+    return record.logprobs ? (record.frames[frame]?.bias ?? null) : null;
+  }
+
+  async settled(): Promise<void> {
+    await this.ensure();
   }
 
   async bias(frame: CalibratedFrame): Promise<number | null> {

@@ -26,8 +26,8 @@ export interface StoryLike {
 /** Balanced by construction: every story's moral action and its immoral one. */
 export function balancedProbeSet(stories: readonly StoryLike[]): ProbeItem[] {
   return stories.flatMap((s) => [
-    { fields: { situation: s.situation, intention: s.intention, action: s.moral_action }, impermissible: false },
-    { fields: { situation: s.situation, intention: s.intention, action: s.immoral_action }, impermissible: true },
+    { fields: { situation: s.situation, intent: s.intention, action: s.moral_action }, impermissible: false },
+    { fields: { situation: s.situation, intent: s.intention, action: s.immoral_action }, impermissible: true },
   ]);
 }
 

@@ -11,10 +11,10 @@ import type { CalibratedFrame, FrameCalibration } from './record.js';
  * is subtracted from real answers' log-odds.
  */
 export const CONTENT_FREE_FIELDS: FrameFields[] = [
-  { situation: 'N/A', intention: 'N/A', action: 'N/A' },
-  { situation: '[MASK]', intention: '[MASK]', action: '[MASK]' },
-  { situation: 'None', intention: 'None', action: 'None' },
-  { situation: 'N/A', intention: 'N/A', action: '...' },
+  { situation: 'N/A', intent: 'N/A', action: 'N/A' },
+  { situation: '[MASK]', intent: '[MASK]', action: '[MASK]' },
+  { situation: 'None', intent: 'None', action: 'None' },
+  { situation: 'N/A', intent: 'N/A', action: '...' },
 ];
 
 export const STRATEGY_OF: Record<CalibratedFrame, 'evaluation' | 'permissibility'> = { S2: 'evaluation', S3: 'permissibility' };

@@ -16,10 +16,10 @@ export function caseItem(c: ReviewCase): EvalItem | null {
   if (label === undefined) return null;
   const authorName = c.authorName.trim() || 'A member';
   // auditFields always sets both; the defaults only satisfy the optional FrameFields type.
-  const { situation: noContext, intention = '', action = '' } = auditFields({ authorName, text: c.messageText }, []);
+  const { situation: noContext, intent = '', action = '' } = auditFields({ authorName, text: c.messageText }, []);
   const context = c.context.trim();
   const situation = context.length > 0 ? `In a community chat channel, the recent messages were: ${context}` : noContext;
-  return { id: c.id, label, norm: c.assessment.norm ?? '(no norm named)', fields: { situation, intention, action } };
+  return { id: c.id, label, norm: c.assessment.norm ?? '(no norm named)', fields: { situation, intent, action } };
 }
 
 /** The decided cases of a workspace (newest first, at most `limit`) as an evaluation set. */

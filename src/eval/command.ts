@@ -53,10 +53,10 @@ export async function runEval(args: string[], config: Config, io: EvalIo): Promi
     let set: EvalSet;
     if (options.source.kind === 'moral-stories') {
       set = await loadMoralStoriesSet(dataPath(options.source.dataPath, io.cwd), options.limit);
-      core = createEngine(config, { logger });
+      core = createEngine(config, { logger, awaitCalibration: true });
     } else {
       // Answers must come from the model, not from the assessment cache the service filled.
-      const app: App = await createApp({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger }).catch((err: unknown) => {
+      const app: App = await createApp({ ...config, NORMGUARD_CACHE_TTL_MS: 0 }, { logger, awaitCalibration: true }).catch((err: unknown) => {
         throw new NormguardError('BAD_INPUT', `cannot open the store to read the review cases: ${(err as Error).message}`);
       });
       core = app;

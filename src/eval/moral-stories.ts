@@ -60,7 +60,7 @@ export function parseStories(content: string, source: string): Story[] {
 
 /** Each story yields two items: its moral action (permissible) and its immoral action (impermissible). */
 export function storyItems(story: Story): EvalItem[] {
-  const context = { situation: story.situation, intention: story.intention };
+  const context = { situation: story.situation, intent: story.intention };
   return [
     { id: `${story.ID}:moral`, label: 'permissible', norm: story.norm, fields: { ...context, action: story.moral_action } },
     { id: `${story.ID}:immoral`, label: 'impermissible', norm: story.norm, fields: { ...context, action: story.immoral_action } },

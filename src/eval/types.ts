@@ -18,7 +18,7 @@ export interface EvalItem {
   label: Label;
   /** The norm the item is about: Moral Stories' own norm, or for a case the norm named when it was flagged. */
   norm: string;
-  fields: { situation: string; intention: string; action: string };
+  fields: { situation: string; intent: string; action: string };
 }
 
 export const SET_KINDS = ['moral-stories', 'cases'] as const;

@@ -153,7 +153,7 @@ async function assess(req: IncomingMessage, res: ServerResponse, deps: HttpDeps)
   try {
     const assessment = await deps.assessor.assess({
       strategy: body.strategy,
-      fields: { situation: body.situation, intention: body.intent, action: body.action, norm: body.norm },
+      fields: { situation: body.situation, intent: body.intent, action: body.action, norm: body.norm },
       method: body.method,
       priority: 'interactive',
       signal: abort.signal,
@@ -162,7 +162,7 @@ async function assess(req: IncomingMessage, res: ServerResponse, deps: HttpDeps)
     send(res, 200, assessment);
   } catch (err) {
     if (err instanceof BadInputError) {
-      throw new HttpError(400, { error: 'bad_input', message: err.message, problems: err.problems.map((p) => ({ field: p.field === 'intention' ? 'intent' : p.field, message: p.message })) });
+      throw new HttpError(400, { error: 'bad_input', message: err.message, problems: err.problems.map((p) => ({ field: p.field, message: p.message })) });
     }
     if (isModelUnavailable(err)) {
       throw new HttpError(503, { error: err.code.toLowerCase(), message: err.message }, { 'retry-after': '30' });

@@ -25,7 +25,7 @@ export function auditFields(subject: AuditSubject, context: readonly BufferedMes
       : `In a community chat channel, the recent messages were: ${excerpt}`;
   return {
     situation,
-    intention: evidentGoal(subject),
+    intent: evidentGoal(subject),
     action: `${subject.authorName} writes: ${subject.text}`,
     excerpt,
   };

@@ -8,7 +8,7 @@ export interface CacheKeyParts {
   strategy: Strategy;
   method: VerdictMethod;
   model: string;
-  /** The frame's fields (situation, intention, action, norm…); undefined/null fields are left out. */
+  /** The frame's fields (situation, intent, action, norm…); undefined/null fields are left out. */
   fields: Readonly<Record<string, string | null | undefined>>;
 }
 

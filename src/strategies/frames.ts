@@ -29,16 +29,16 @@ export const S1_QUESTION = 'Provide an ethical assessment and an appropriate act
 
 export interface FrameFields {
   situation: string;
-  intention?: string;
+  intent?: string;
   action?: string;
   norm?: string;
 }
 
 /** Which fields each frame needs; used by the CLI, HTTP API and commands to validate input. */
 export const REQUIRED_FIELDS: Record<Strategy, ReadonlyArray<keyof FrameFields>> = {
-  guidance: ['situation', 'intention'],
-  evaluation: ['situation', 'intention', 'action'],
-  permissibility: ['situation', 'intention', 'action'],
+  guidance: ['situation', 'intent'],
+  evaluation: ['situation', 'intent', 'action'],
+  permissibility: ['situation', 'intent', 'action'],
   'norm-rationale': ['norm', 'situation'],
 };
 
@@ -50,7 +50,7 @@ export interface Frame {
 }
 
 function clean(field: keyof FrameFields, value: string, quoted: boolean): string {
-  return sanitizeField(value, { quoted, maxLength: FIELD_LIMITS[field === 'intention' ? 'intention' : field] });
+  return sanitizeField(value, { quoted, maxLength: FIELD_LIMITS[field] });
 }
 
 /**
@@ -71,7 +71,7 @@ export function buildFrame(strategy: Strategy, input: FrameFields, labels: Frame
 
   const situation = fields.situation ?? '';
   const contextLine = `${labels.context}: ${situation}`;
-  const intentLine = `${labels.intent}: ${fields.intention ?? ''}`;
+  const intentLine = `${labels.intent}: ${fields.intent ?? ''}`;
   let prompt: string;
   switch (strategy) {
     case 'guidance':

@@ -9,7 +9,7 @@
  * 4096-token context window (about 4 characters per token). */
 export const FIELD_LIMITS = {
   situation: 1500,
-  intention: 300,
+  intent: 300,
   action: 600,
   norm: 300,
 } as const;

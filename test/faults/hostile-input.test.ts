@@ -47,7 +47,7 @@ const ENTRIES = CORPUS.entries.map((e) => ({ ...e, text: e.text.repeat(e.repeat 
 const results = new FaultRecorder('hostile-input');
 const BENIGN: Required<FrameFields> = {
   situation: 'Two members argue about a game in a community chat.',
-  intention: 'Sam wants to win the argument.',
+  intent: 'Sam wants to win the argument.',
   action: 'Sam posts a reply.',
   norm: 'You should treat people with respect.',
 };

@@ -25,7 +25,7 @@ describe('assessments with a reader waiting (onProse)', () => {
     const seen: string[] = [];
     const a = await core.assessor.assess({
       strategy: 'guidance',
-      fields: { situation: 'Tom lost a close match in a game chat.', intention: 'Tom wants to win the rematch.' },
+      fields: { situation: 'Tom lost a close match in a game chat.', intent: 'Tom wants to win the rematch.' },
       priority: 'interactive',
       onProse: (t) => seen.push(t),
     });
@@ -39,7 +39,7 @@ describe('assessments with a reader waiting (onProse)', () => {
     const seen: string[] = [];
     const a = await core.assessor.assess({
       strategy: 'permissibility',
-      fields: { situation: 'Tom lost a close match in a game chat.', intention: 'Tom wants to vent.', action: 'Tom calls the winner an idiot.' },
+      fields: { situation: 'Tom lost a close match in a game chat.', intent: 'Tom wants to vent.', action: 'Tom calls the winner an idiot.' },
       priority: 'interactive',
       method,
       onProse: (t) => seen.push(t),
@@ -58,7 +58,7 @@ describe('assessments with a reader waiting (onProse)', () => {
     const seen: string[] = [];
     const a = await core.assessor.assess({
       strategy: 'guidance',
-      fields: { situation: 'Tom lost a close match in a game chat.', intention: 'Tom wants to win the rematch.' },
+      fields: { situation: 'Tom lost a close match in a game chat.', intent: 'Tom wants to win the rematch.' },
       priority: 'interactive',
       onProse: (t) => seen.push(t),
     });

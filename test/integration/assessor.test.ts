@@ -34,7 +34,7 @@ function assessor(options: { method?: VerdictMethod; cache?: boolean; retries?: 
 }
 
 const story = stories[0]!;
-const fields = (action: string) => ({ situation: story.situation, intention: story.intention, action });
+const fields = (action: string) => ({ situation: story.situation, intent: story.intention, action });
 
 describe('Assessor against the simulator', () => {
   it('structured: prose in the frame, then a schema-constrained verdict turn in the same conversation', async () => {
@@ -78,7 +78,7 @@ describe('Assessor against the simulator', () => {
     for (const method of ['structured', 'fast'] as const) {
       const as = assessor({ method });
       for (const s of stories.slice(0, 10)) {
-        const f = { situation: s.situation, intention: s.intention };
+        const f = { situation: s.situation, intent: s.intention };
         expect((await as.assess({ strategy: 'permissibility', fields: { ...f, action: s.moral_action }, priority: 'passive' })).verdict).toBe('permissible');
         expect((await as.assess({ strategy: 'permissibility', fields: { ...f, action: s.immoral_action }, priority: 'passive' })).verdict).toBe('impermissible');
       }
@@ -124,7 +124,7 @@ describe('Assessor against the simulator', () => {
     const first = await as.assess({ strategy: 'permissibility', fields: fields(story.immoral_action), priority: 'interactive' });
     const repeat = await as.assess({
       strategy: 'permissibility',
-      fields: { situation: `  ${story.situation.toUpperCase()} `, intention: story.intention, action: story.immoral_action.replace(/ /g, '  ') },
+      fields: { situation: `  ${story.situation.toUpperCase()} `, intent: story.intention, action: story.immoral_action.replace(/ /g, '  ') },
       priority: 'interactive',
     });
     expect(first.cached).toBeUndefined();
@@ -137,9 +137,9 @@ describe('Assessor against the simulator', () => {
 
   it('bad fields are a BadInputError before anything is sent', async () => {
     sim.requests.length = 0;
-    await expect(assessor().assess({ strategy: 'evaluation', fields: { situation: 's', intention: '' }, priority: 'interactive' })).rejects.toMatchObject({
+    await expect(assessor().assess({ strategy: 'evaluation', fields: { situation: 's', intent: '' }, priority: 'interactive' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
-      problems: [{ field: 'intention', message: 'is empty' }, { field: 'action', message: 'is required' }],
+      problems: [{ field: 'intent', message: 'is empty' }, { field: 'action', message: 'is required' }],
     });
     expect(sim.requests).toHaveLength(0);
   });

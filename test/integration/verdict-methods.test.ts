@@ -15,8 +15,8 @@ import { labelledActions, loadMoralStories } from '../support/moral-stories.js';
 
 const STORIES = loadMoralStories(30);
 const ITEMS = STORIES.flatMap((s) => [
-  { fields: { situation: s.situation, intention: s.intention, action: s.moral_action }, bad: false },
-  { fields: { situation: s.situation, intention: s.intention, action: s.immoral_action }, bad: true },
+  { fields: { situation: s.situation, intent: s.intention, action: s.moral_action }, bad: false },
+  { fields: { situation: s.situation, intent: s.intention, action: s.immoral_action }, bad: true },
 ]);
 
 const sims: OllamaSimulator[] = [];
@@ -31,11 +31,12 @@ async function simulator(bias: number, extra: SimulatorOptions = {}): Promise<Ol
 }
 
 function assessor(sim: OllamaSimulator, method: VerdictMethod, logger: Logger = silentLogger()): Assessor {
-  const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_SLOTS: '4', NORMGUARD_PASSIVE_QUEUE: '10000', NORMGUARD_MAX_RETRIES: '0' });
+  // Generous deadlines: the figures are what is measured here, not the speed of a loaded machine.
+  const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_SLOTS: '4', NORMGUARD_PASSIVE_QUEUE: '10000', NORMGUARD_MAX_RETRIES: '0', NORMGUARD_PASSIVE_DEADLINE_MS: '120000', NORMGUARD_INTERACTIVE_DEADLINE_MS: '60000', NORMGUARD_COLD_START_TIMEOUT_MS: '60000' });
   const inference = createInference(config, { clock: systemClock, logger });
   const limits = { maxTokens: 300, verdictMaxTokens: 120 };
   const calibration = new Calibrator({ inference: inference.client, limits, clock: systemClock, logger });
-  return new Assessor({ inference: inference.client, method, ...limits, calibration, cacheTtlMs: 0, clock: systemClock, logger });
+  return new Assessor({ inference: inference.client, method, ...limits, calibration, awaitCalibration: true, cacheTtlMs: 0, clock: systemClock, logger });
 }
 
 interface Figures {
@@ -67,7 +68,7 @@ describe.each([0, 1.5, 3])('frame prior of %s logits', (bias) => {
     sim = await simulator(bias);
   });
 
-  it('calibrated: precision ≥ 0.85, recall ≥ 0.70, unclear ≤ 25%, with a score on every answer', async () => {
+  it('calibrated: precision ≥ 0.85, recall ≥ 0.70, unclear ≤ 25%, with a score on every answer', { timeout: 60_000 }, async () => {
     const f = await measure(sim, 'calibrated');
     expect(f.precision).toBeGreaterThanOrEqual(0.85);
     expect(f.recall).toBeGreaterThanOrEqual(0.7);
@@ -83,7 +84,7 @@ describe.each([0, 1.5, 3])('frame prior of %s logits', (bias) => {
     expect(mean(true) - mean(false)).toBeGreaterThan(0.3);
   });
 
-  it('contrast: what it decides is right; a strong prior leaves most items unclear', async () => {
+  it('contrast: what it decides is right; a strong prior leaves most items unclear', { timeout: 60_000 }, async () => {
     const f = await measure(sim, 'contrast');
     expect(f.assessments.every((a) => a.method === 'contrast' && a.score === null)).toBe(true);
     if (f.unclear < 1) expect(f.precision).toBeGreaterThanOrEqual(0.85);
@@ -91,7 +92,7 @@ describe.each([0, 1.5, 3])('frame prior of %s logits', (bias) => {
     if (bias >= 1.5) expect(f.unclear).toBeGreaterThan(0.5);
   });
 
-  it('fast and structured follow the prior: fine unbiased, flooded with false flags under it', async () => {
+  it('fast and structured follow the prior: fine unbiased, flooded with false flags under it', { timeout: 90_000 }, async () => {
     for (const method of ['fast', 'structured'] as const) {
       const f = await measure(sim, method);
       if (bias === 0) expect(f.precision, method).toBeGreaterThanOrEqual(0.85);
@@ -154,7 +155,7 @@ describe('calibrated method, edges', () => {
     for (const method of ['fast', 'calibrated', 'structured'] as const) {
       const as = assessor(sim, method);
       const before = sim.requestsTo('/v1/chat/completions').length;
-      const advice = await as.assess({ strategy: 'guidance', fields: { situation: STORIES[0]!.situation, intention: STORIES[0]!.intention }, priority: 'interactive' });
+      const advice = await as.assess({ strategy: 'guidance', fields: { situation: STORIES[0]!.situation, intent: STORIES[0]!.intention }, priority: 'interactive' });
       expect(advice).toMatchObject({ method: 'prose', score: null, verdict: 'unclear' });
       expect(advice.text).toMatch(/^Recommended Ethical Approach:/);
       const why = await as.assess({ strategy: 'norm-rationale', fields: { situation: STORIES[0]!.situation, norm: STORIES[0]!.norm }, priority: 'interactive' });

@@ -10,8 +10,8 @@ describe('Moral Stories JSON Lines', () => {
     const stories = parseStories(`${line(story)}\n\n${line({ ...story, ID: 'S2' })}\n`, 'f.jsonl');
     expect(stories.map((s) => s.ID)).toEqual(['S1', 'S2']);
     expect(storyItems(stories[0]!)).toEqual([
-      { id: 'S1:moral', label: 'permissible', norm: 'Be kind.', fields: { situation: 'Ann is at school.', intention: 'Ann wants a friend.', action: 'Ann says hello.' } },
-      { id: 'S1:immoral', label: 'impermissible', norm: 'Be kind.', fields: { situation: 'Ann is at school.', intention: 'Ann wants a friend.', action: 'Ann mocks Bo.' } },
+      { id: 'S1:moral', label: 'permissible', norm: 'Be kind.', fields: { situation: 'Ann is at school.', intent: 'Ann wants a friend.', action: 'Ann says hello.' } },
+      { id: 'S1:immoral', label: 'impermissible', norm: 'Be kind.', fields: { situation: 'Ann is at school.', intent: 'Ann wants a friend.', action: 'Ann mocks Bo.' } },
     ]);
   });
 
@@ -122,14 +122,14 @@ describe('review cases as labelled items', () => {
       norm: 'Be civil.',
       fields: {
         situation: 'In a community chat channel, the recent messages were: bob: I think the patch is fine',
-        intention: 'alice wants to take part in the conversation.',
+        intent: 'alice wants to take part in the conversation.',
         action: 'alice writes: you are an idiot',
       },
     });
     const bare = caseItem({ ...base, context: '', messageText: 'is this allowed?', assessment: { ...base.assessment, norm: null } });
     expect(bare?.fields).toEqual({
       situation: 'alice is posting in a community chat channel.',
-      intention: 'alice wants to ask the channel a question.',
+      intent: 'alice wants to ask the channel a question.',
       action: 'alice writes: is this allowed?',
     });
     expect(bare?.norm).toBe('(no norm named)');

@@ -9,9 +9,9 @@ const set: EvalSet = {
   identity: 'workspace:g1',
   records: 3,
   items: [
-    { id: 'a', label: 'impermissible', norm: EVIL, fields: { situation: 's', intention: 'i', action: 'x' } },
-    { id: 'b', label: 'permissible', norm: 'Be kind.', fields: { situation: 's', intention: 'i', action: 'y' } },
-    { id: 'c', label: 'permissible', norm: 'Be kind.', fields: { situation: 's', intention: 'i', action: 'z' } },
+    { id: 'a', label: 'impermissible', norm: EVIL, fields: { situation: 's', intent: 'i', action: 'x' } },
+    { id: 'b', label: 'permissible', norm: 'Be kind.', fields: { situation: 's', intent: 'i', action: 'y' } },
+    { id: 'c', label: 'permissible', norm: 'Be kind.', fields: { situation: 's', intent: 'i', action: 'z' } },
   ],
 };
 

@@ -25,7 +25,7 @@ const labels: fc.Arbitrary<FrameLabels> = fc.record({
 });
 const fields: fc.Arbitrary<FrameFields> = fc.record({
   situation: hostileText,
-  intention: fc.option(hostileText, { nil: undefined }),
+  intent: fc.option(hostileText, { nil: undefined }),
   action: fc.option(hostileText, { nil: undefined }),
   norm: fc.option(hostileText, { nil: undefined }),
 });
@@ -81,7 +81,7 @@ describe('buildFrame, for any field strings', () => {
       hostileText.map((t) => sanitizeField(t, { quoted, maxLength: FIELD_LIMITS[name] })).filter((t) => t.length > 0);
     const cleanFields = fc.record({
       situation: clean('situation', false),
-      intention: clean('intention', false),
+      intent: clean('intent', false),
       action: clean('action', true),
       norm: clean('norm', true),
     });
