@@ -3,6 +3,7 @@
  * wired the way src/app.ts wires them, on MemoryKvStore-backed repositories. Only the model is
  * ever replaced, and only where a benchmark says so (`instantInference`).
  */
+import { commandDeps, type CommandDeps } from '../commands/deps.js';
 import type { Assessor } from '../src/assessment/index.js';
 import { systemClock, type Clock } from '../src/clock.js';
 import { parseConfig, type Config } from '../src/config.js';
@@ -27,6 +28,8 @@ export interface BenchBot {
   metrics: Metrics | null;
   /** Calls to Ollama as the client saw them: how many, and their summed wall time (ms). */
   attempts: { count: number; wallMs: number };
+  /** What the chat adapters hand the command registry (the first-words stage runs commands through it). */
+  commands: CommandDeps;
 }
 
 export interface BotOptions {
@@ -85,6 +88,7 @@ export async function createBenchBot(options: BotOptions = {}): Promise<BenchBot
     inference: real ? app.inference : null,
     metrics: real ? app.metrics : null,
     attempts,
+    commands: commandDeps(app),
   };
 }
 

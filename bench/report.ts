@@ -3,6 +3,7 @@
  * the targets they are judged against, the details behind them, and the machine they came from.
  */
 import os from 'node:os';
+import type { FirstWordsResult } from './first-words.js';
 import type { EconomyResult, FlagQuality, GridPoint } from './gpu-economy.js';
 import type { HeldoutRow } from './heldout.js';
 import type { IngestResult } from './ingest.js';
@@ -27,6 +28,9 @@ export interface Headline {
   ingest_msgs_per_s: number;
   saturation_efficiency: number;
   interactive_p99_ratio: number;
+  /** The slower of /ethics check and advise at p99: time until the first words of the answer show. */
+  first_words_p99_ms_idle: number;
+  first_words_p99_ms_queue_full: number;
   /** The largest ratio over the bias grid. */
   gpu_time_ratio_vs_naive: number;
   /** Passive flags on the mix against its ground truth, the lowest over the bias grid. */
@@ -67,6 +71,7 @@ export interface Parts {
   ingest: IngestResult;
   saturation: SaturationResult;
   interactive: InteractiveResult;
+  firstWords: FirstWordsResult;
   economy: EconomyResult;
   grid: GridPoint[];
   /** Rows with the set's labels as the simulator's knowledge (the Done-when figures), then the keyword judge's. */
@@ -119,6 +124,8 @@ export function headline(parts: Parts): Headline {
     ingest_msgs_per_s: Math.round(parts.ingest.msgsPerS),
     saturation_efficiency: round(parts.saturation.efficiency, 3),
     interactive_p99_ratio: round(parts.interactive.ratio, 3),
+    first_words_p99_ms_idle: Math.round(Math.max(parts.firstWords.check.idle.firstWords.p99Ms, parts.firstWords.advise.idle.firstWords.p99Ms)),
+    first_words_p99_ms_queue_full: Math.round(Math.max(parts.firstWords.check.loaded.firstWords.p99Ms, parts.firstWords.advise.loaded.firstWords.p99Ms)),
     gpu_time_ratio_vs_naive: round(Math.max(...ratios), 3),
     flag_precision: worst(flags.map((f) => f.precision)),
     flag_recall: worst(flags.map((f) => f.recall)),
@@ -181,6 +188,7 @@ export function table(r: Results): string {
     `ingest: ${d.ingest.messages.toLocaleString('en')} messages in ${d.ingest.seconds.toFixed(2)} s; ${share(d.ingest.outcomes, 'to-model', d.ingest.messages)} would go to the model`,
     `saturation: ${d.saturation.auditsPerS.toFixed(2)} calls/s of ${d.saturation.capacityPerS.toFixed(2)} possible (mean service ${Math.round(d.saturation.meanServiceMs)} ms), slot occupancy ${d.saturation.slotOccupancy.toFixed(3)}, ${d.saturation.shed} shed (/metrics), queue ${d.saturation.queueDepth}/${d.saturation.queueLimit}`,
     `interactive (/ethics check, structured): p50 ${ms(d.interactive.idle.p50Ms)} -> ${ms(d.interactive.loaded.p50Ms)}, p99 ${ms(d.interactive.idle.p99Ms)} -> ${ms(d.interactive.loaded.p99Ms)} (idle -> passive queue full), n=${d.interactive.loaded.n}`,
+    ...firstWordsNotes(d.firstWords),
     `GPU per 1,000 messages (${personaName(econ.persona)}): normguard ${econ.normguard.gpuSPer1000.toFixed(1)} s (${econ.normguard.modelCalls} calls, ${econ.normguard.proseCalls} prose), naive ${econ.naive.gpuSPer1000.toFixed(1)} s (${econ.naive.modelCalls} calls); repeat-cache hits ${econ.normguard.repeatHits}; without the repeat cache: ${econ.withoutRepeatCache ? econ.withoutRepeatCache.gpuTimeRatio.toFixed(3) : 'n/a'}`,
     `flags vs the mix's ground truth (${econ.quality.normguard.positives} impermissible): normguard ${flagLine(econ.quality.normguard)}; naive ${flagLine(econ.quality.naive)}`,
     `  every impermissible verdict counted, whatever its severity: normguard ${flagLine(econ.verdictQuality.normguard)}; naive ${flagLine(econ.verdictQuality.naive)}`,
@@ -194,6 +202,18 @@ export function table(r: Results): string {
     `machine: ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.mem_total_gb} GB, node ${r.machine.node}, load ${r.machine.loadavg_at_start.join(' ')} at start; ${r.duration_s} s`,
   ];
   return [line(rows[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line), '', ...notes].join('\n');
+}
+
+/** One line per streamed command: first words against the whole answer, idle -> passive queue full. */
+function firstWordsNotes(f: FirstWordsResult): string[] {
+  return (['check', 'advise'] as const).map((name) => {
+    const { idle, loaded } = f[name];
+    const pair = (a: number, b: number) => `${ms(a)} -> ${ms(b)}`;
+    return (
+      `first words (/ethics ${name}, streamed): p50 ${pair(idle.firstWords.p50Ms, loaded.firstWords.p50Ms)}, p99 ${pair(idle.firstWords.p99Ms, loaded.firstWords.p99Ms)}; ` +
+      `whole answer p50 ${pair(idle.wholeAnswer.p50Ms, loaded.wholeAnswer.p50Ms)} (idle -> passive queue full), n=${loaded.firstWords.n}`
+    );
+  });
 }
 
 function show(n: number | boolean): string {

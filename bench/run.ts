@@ -14,6 +14,7 @@ import { runBiasGrid, runEconomy } from './gpu-economy.js';
 import { formatEvalPersonas, runEvalPersonas } from './eval-personas.js';
 import { formatHeldout, runHeldout } from './heldout.js';
 import { runIngest } from './ingest.js';
+import { runFirstWords } from './first-words.js';
 import { runInteractive } from './interactive.js';
 import type { LatencyModel } from './load.js';
 import { runMemory } from './memory.js';
@@ -27,8 +28,8 @@ const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slo
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
-  full: { ingest: 200_000, saturationS: 20, commands: 40, economy: 1_000, grid: 1_000, heldout: undefined, memory: 1_000_000, memoryChannels: 10_000, memoryWorkspaces: 1_000 },
-  quick: { ingest: 20_000, saturationS: 3, commands: 6, economy: 200, grid: 120, heldout: 60, memory: 50_000, memoryChannels: 1_000, memoryWorkspaces: 100 },
+  full: { ingest: 200_000, saturationS: 20, commands: 40, firstWords: 20, economy: 1_000, grid: 1_000, heldout: undefined, memory: 1_000_000, memoryChannels: 10_000, memoryWorkspaces: 1_000 },
+  quick: { ingest: 20_000, saturationS: 3, commands: 6, firstWords: 4, economy: 200, grid: 120, heldout: 60, memory: 50_000, memoryChannels: 1_000, memoryWorkspaces: 100 },
 } as const;
 
 function numberFlag(values: Record<string, unknown>, name: string, fallback: number, integer = false): number {
@@ -122,6 +123,8 @@ async function main(): Promise<void> {
   const saturation = await runSaturation({ latency, seconds: size.saturationS, seed: seed + 10 });
   say(`bench: interactive, ${size.commands} slash commands idle, then ${size.commands} with the passive queue full…`);
   const interactive = await runInteractive({ latency, commands: size.commands, seed: seed + 20 });
+  say(`bench: first words, ${size.firstWords} each of /ethics check and advise idle, then with the passive queue full…`);
+  const firstWords = await runFirstWords({ latency, commands: size.firstWords, seed: seed + 25 });
   say(`bench: GPU economy, ${size.economy.toLocaleString('en')} messages through normguard and the naive bot (latency ÷ ${timeScale})…`);
   const economy = await runEconomy({ latency, messages: size.economy, timeScale, seed: seed + 30 });
   say(`bench: bias grid, ${size.grid.toLocaleString('en')} messages (the same mix) through both bots at S3/S2 biases −3, −1.5, 0, 1.5, 3…`);
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   const memory = await runMemory({ messages: size.memory, channels: size.memoryChannels, workspaces: size.memoryWorkspaces, seed: seed + 40 });
 
   const results = buildResults(
-    { ingest, saturation, interactive, economy, grid, heldout, memory },
+    { ingest, saturation, interactive, firstWords, economy, grid, heldout, memory },
     { quick, latency, machine: host, startedAt, durationS: (performance.now() - t0) / 1000 },
   );
   const file = fileURLToPath(new URL(quick ? './results.quick.json' : './results.json', import.meta.url));

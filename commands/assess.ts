@@ -24,18 +24,19 @@ interface Fields {
   public?: boolean;
 }
 
-async function assessReply(title: string, strategy: Strategy, v: Fields, deps: EngineDeps, signal?: AbortSignal): Promise<Reply> {
+async function assessReply(title: string, strategy: Strategy, v: Fields, deps: EngineDeps, ctx: Pick<CommandContext, 'signal' | 'onProse'>): Promise<Reply> {
   const request: Parameters<Assessor['assess']>[0] = {
     strategy,
     fields: { situation: v.situation, intent: v.intent, action: v.action, norm: v.norm },
     priority: 'interactive',
-    signal,
+    signal: ctx.signal,
+    ...(ctx.onProse ? { onProse: ctx.onProse } : {}),
   };
   const assessment = await deps.assessor.assess(request);
   return { kind: 'assessment', title, assessment, sections: splitSections(assessment.text), ephemeral: v.public !== true };
 }
 
-const assessing = (title: string, strategy: Strategy) => (args: Fields, ctx: CommandContext, deps: EngineDeps) => assessReply(title, strategy, args, deps, ctx.signal);
+const assessing = (title: string, strategy: Strategy) => (args: Fields, ctx: CommandContext, deps: EngineDeps) => assessReply(title, strategy, args, deps, ctx);
 const SITUATION = 'A game chat; Tom lost a close match.';
 const common = { rateLimited: true, cli: true } as const;
 
@@ -85,7 +86,7 @@ export async function runCheckMessage(subject: AuditSubject, context: readonly B
   if (limited) return errorReply(limited);
   const { excerpt: _excerpt, ...fields } = auditFields(subject, context);
   try {
-    const assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'interactive', signal: ctx.signal });
+    const assessment = await deps.assessor.assess({ strategy: 'permissibility', fields, priority: 'interactive', signal: ctx.signal, ...(ctx.onProse ? { onProse: ctx.onProse } : {}) });
     return { kind: 'assessment', title: 'Check this message', assessment, sections: splitSections(assessment.text), ephemeral: true };
   } catch (error) {
     return replyOf({ kind: 'failed', error }, deps);

@@ -16,6 +16,8 @@ export interface CommandContext {
   /** Who is acting; looked up only when a precondition needs it (Slack asks its API). */
   actor(): Promise<Actor>;
   signal?: AbortSignal;
+  /** Where the surface shows an answer's prose while it is written (a ProseStream); absent: only the final reply. */
+  onProse?: (soFar: string) => void;
 }
 
 /** A named check before a handler runs (Sapphire-style): "is a moderator", "is an admin". */

@@ -4,6 +4,7 @@ import type { Command } from './define.js';
 import { caseCommand, forgetCommand, statsCommand } from './records.js';
 
 export { CHECK_MESSAGE_ACTION, runCheckMessage } from './assess.js';
+export { ProseStream, type StreamPacing } from './prose-stream.js';
 export { defineCommand, replyOf, type Command, type CommandContext, type Outcome, type Surface } from './define.js';
 
 /** Every command, once: Discord registration and dispatch, Slack's text and forms, the CLI and HTTP read this. */

@@ -6,12 +6,13 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import type { CommandDeps } from '../../commands/deps.js';
-import { findCommand, replyOf, runCheckMessage, type CommandContext } from '../../commands/index.js';
+import { findCommand, ProseStream, replyOf, runCheckMessage, type CommandContext } from '../../commands/index.js';
 import type { Reply } from '../../commands/replies.js';
 import type { Logger } from '../../src/logger.js';
 import { actorOf } from './actor.js';
-import { clip, LIMITS } from './limits.js';
+import { clip, DISCORD_STREAM, LIMITS } from './limits.js';
 import { assessmentEmbed } from './render/assessment-embed.js';
+import { draftReply } from './render/draft.js';
 import { NO_PINGS } from './render/mentions.js';
 import { statsEmbed } from './render/stats-embed.js';
 import { contextBefore } from './reports.js';
@@ -43,13 +44,18 @@ function contextOf(interaction: ChatInputCommandInteraction | MessageContextMenu
   return { surface: 'discord', workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, userId: interaction.user.id, actor: async () => actor };
 }
 
-/** `/ethics <command>`: defer at once (within Discord's 3 s), run it through the registry, edit the answer in. */
+/**
+ * `/ethics <command>`: defer at once (within Discord's 3 s), run it through the registry with its
+ * prose shown in the deferred reply as it is written, then edit the final answer in.
+ */
 export async function onChatInput(interaction: ChatInputCommandInteraction, deps: CommandDeps): Promise<void> {
   const name = interaction.options.getSubcommand(false) ?? '';
   const input = optionValues(interaction.options.data[0]?.options ?? []);
   const command = findCommand(name);
   await interaction.deferReply(input.public === true && command?.options.shape.public ? {} : { flags: MessageFlags.Ephemeral });
-  const reply: Reply = command ? replyOf(await command.execute(input, contextOf(interaction), deps), deps) : { kind: 'error', text: `Unknown command "${name}". Try /ethics check.`, ephemeral: true };
+  const reply: Reply = command
+    ? await streamed(interaction, deps, async (ctx) => replyOf(await command.execute(input, ctx, deps), deps))
+    : { kind: 'error', text: `Unknown command "${name}". Try /ethics check.`, ephemeral: true };
   await interaction.editReply(renderReply(reply));
 }
 
@@ -57,6 +63,21 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, deps
 export async function onCheckMessage(interaction: MessageContextMenuCommandInteraction, deps: CommandDeps, logger: Logger): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const target = interaction.targetMessage;
-  const reply = await runCheckMessage({ authorName: displayName(target), text: target.content }, await contextBefore(target, logger), contextOf(interaction), deps);
+  const context = await contextBefore(target, logger);
+  const reply = await streamed(interaction, deps, (ctx) => runCheckMessage({ authorName: displayName(target), text: target.content }, context, ctx, deps));
   await interaction.editReply(renderReply(reply));
+}
+
+/** Runs a command with a ProseStream editing the deferred reply; the stream is closed before the caller's final edit. */
+async function streamed(
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  deps: CommandDeps,
+  run: (ctx: CommandContext) => Promise<Reply>,
+): Promise<Reply> {
+  const prose = new ProseStream({ ...DISCORD_STREAM, logger: deps.logger, render: (text) => interaction.editReply(draftReply(text)) });
+  try {
+    return await run({ ...contextOf(interaction), onProse: prose.update });
+  } finally {
+    await prose.close();
+  }
 }

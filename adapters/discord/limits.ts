@@ -15,6 +15,14 @@ export const LIMITS = {
 
 export { clip } from '../text.js';
 
+/**
+ * Edits of one deferred reply while its answer is written. Discord publishes no fixed numbers
+ * (docs: Topics › Rate Limits, read the X-RateLimit headers); message edits are commonly held
+ * to 5 per 5 s per message. One edit per 1.25 s makes at most four in any 5 s, which leaves the
+ * fifth for the final card, so discord.js never has to queue it behind a 429.
+ */
+export const DISCORD_STREAM = { intervalMs: 1250 } as const;
+
 /** Splits long text into message-sized chunks at paragraph, line or word boundaries. */
 export function chunk(text: string, max: number = LIMITS.content): string[] {
   const out: string[] = [];

@@ -1,8 +1,9 @@
 import { ASSESS_COMMANDS } from '../../commands/assess.js';
-import { COMMANDS, findCommand, replyOf, type CommandContext } from '../../commands/index.js';
+import { COMMANDS, findCommand, ProseStream, replyOf, type CommandContext } from '../../commands/index.js';
 import { INLINE_SYNTAX, parseCommandText } from '../../commands/inline.js';
 import type { Reply } from '../../commands/replies.js';
 import { describeError } from '../../src/errors.js';
+import { ResponseUrlAnswer, SLACK_STREAM } from './answer.js';
 import type { SlackContext } from './context.js';
 import type { Meta } from './interactions.js';
 import { askModal, viewValue } from './modals.js';
@@ -28,13 +29,14 @@ export function slackCommandContext(ctx: SlackContext, who: { userId: string; te
   };
 }
 
-/** `/ethics …`: acked at once; the answer goes to the response_url, failures included. */
+/** `/ethics …`: acked at once; the answer goes to the response_url, drafts while it is written, failures included. */
 export function registerCommands(ctx: SlackContext): void {
   ctx.bolt.command('/ethics', async ({ command, ack, respond }) => {
     await ack();
-    const send = (reply: Reply) => respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', ...replyPayload(reply) });
+    const answer = new ResponseUrlAnswer(respond);
+    const send = (reply: Reply) => answer.final(reply);
     try {
-      await onEthics(ctx, command, send);
+      await onEthics(ctx, command, send, (text, isPublic) => answer.draft(text, isPublic));
     } catch (err) {
       ctx.logger.error({ err, code: (err as { code?: unknown }).code }, '/ethics failed');
       await send({ kind: 'error', text: describeError(err), ephemeral: true }).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not answer /ethics'));
@@ -43,7 +45,7 @@ export function registerCommands(ctx: SlackContext): void {
 }
 
 /** The text form of every command in the registry: `/ethics <name> <label: value …>`. */
-async function onEthics(ctx: SlackContext, slash: SlashCommand, say: (reply: Reply) => Promise<unknown>): Promise<void> {
+async function onEthics(ctx: SlackContext, slash: SlashCommand, say: (reply: Reply) => Promise<unknown>, draft: (text: string, isPublic: boolean) => Promise<void>): Promise<void> {
   const text = slash.text.trim();
   if (text === '') return void (await ctx.client.views.open({ trigger_id: slash.trigger_id, view: askModal({ channelId: slash.channel_id }) }));
   const [first = ''] = text.split(/\s+/);
@@ -58,7 +60,14 @@ async function onEthics(ctx: SlackContext, slash: SlashCommand, say: (reply: Rep
   const parsed = parseCommandText(command, rest);
   if (!parsed.ok) return void (await say({ kind: 'error', text: parsed.message, ephemeral: true }));
   const where = slackCommandContext(ctx, { userId: slash.user_id, teamId: slash.team_id, channelId: slash.channel_id });
-  await say(replyOf(await command.execute(parsed.input, where, ctx.commands), ctx.commands));
+  const prose = new ProseStream({ ...SLACK_STREAM, logger: ctx.logger, render: (text) => draft(text, parsed.input.public === true) });
+  let outcome;
+  try {
+    outcome = await command.execute(parsed.input, { ...where, onProse: prose.update }, ctx.commands);
+  } finally {
+    await prose.close();
+  }
+  await say(replyOf(outcome, ctx.commands));
 }
 
 /** The `/ethics` form: the chosen frame with the fields it uses, through the same registry. */

@@ -72,6 +72,11 @@ export interface AssessRequest {
    * Default: yes, except at passive priority, where prose waits until a message is flagged.
    */
   prose?: boolean;
+  /**
+   * Someone is waiting to read the prose: it streams to this as it is written (the visible text
+   * so far). Verdicts never stream; the returned Assessment is the answer either way.
+   */
+  onProse?: (soFar: string) => void;
 }
 
 /** The slice of calibration the assessor needs; without one, a process-local calibrator is made. */
@@ -147,7 +152,7 @@ export class Assessor {
     const { options } = this;
     const budget = startBudget(options.clock, request.deadlineMs ?? options.deadlines?.[request.priority]);
     const limits = { maxTokens: options.maxTokens, verdictMaxTokens: options.verdictMaxTokens };
-    const turns = new ModelTurns(options.inference, limits, { priority: request.priority, signal: request.signal, budget });
+    const turns = new ModelTurns(options.inference, limits, { priority: request.priority, signal: request.signal, budget, onProse: request.onProse });
     return { ctx: { turns, calibration: this.calibration, labels, logger: options.logger, margin: options.scoreMargin ?? DEFAULT_SCORE_MARGIN, awaitCalibration: options.awaitCalibration ?? false }, budget };
   }
 

@@ -19,7 +19,7 @@ export class ModelTurns {
   constructor(
     private readonly inference: InferenceClient,
     private readonly limits: TurnLimits,
-    private readonly call: { priority: Priority; signal?: AbortSignal; budget: Budget },
+    private readonly call: { priority: Priority; signal?: AbortSignal; budget: Budget; onProse?: (soFar: string) => void },
   ) {}
 
   /** What is left of the budget (undefined: none set); throws TIMEOUT when it is spent. */
@@ -27,9 +27,9 @@ export class ModelTurns {
     return this.call.budget.remainingMs();
   }
 
-  /** The frame's prose answer, as trained. */
+  /** The frame's prose answer, as trained; streamed when someone is waiting to read it. */
   prose(frame: Frame): Promise<Completion> {
-    return this.complete([{ role: 'user', content: frame.prompt }], this.limits.maxTokens);
+    return this.complete([{ role: 'user', content: frame.prompt }], this.limits.maxTokens, false, false, this.call.onProse);
   }
 
   /** The frame answered straight into the verdict schema; with logprobs for the calibrated score. */
@@ -50,10 +50,17 @@ export class ModelTurns {
     );
   }
 
-  private complete(messages: Parameters<InferenceClient['complete']>[0]['messages'], maxTokens: number, schema = false, logprobs = false): Promise<Completion> {
+  private complete(
+    messages: Parameters<InferenceClient['complete']>[0]['messages'],
+    maxTokens: number,
+    schema = false,
+    logprobs = false,
+    onText?: (soFar: string) => void,
+  ): Promise<Completion> {
     return this.inference.complete({
       messages,
       maxTokens,
+      ...(onText ? { onText } : {}),
       ...(schema ? { jsonSchema: VERDICT_SCHEMA } : {}),
       ...(logprobs ? { logprobs: { top: TOP_LOGPROBS } } : {}),
       priority: this.call.priority,

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { CircuitBreaker } from './breaker.js';
 import { classifyError, isThinkingUnsupported, modelMissing } from './classify.js';
 import { readLogprobs } from './logprobs.js';
+import { readStream } from './stream.js';
 import { stripThinking } from './think.js';
 import type { BackendHealth, ChatMessage, Completion } from './types.js';
 
@@ -36,6 +37,17 @@ export interface AttemptRequest {
   signal: AbortSignal;
   /** The most this attempt may take; the scheduler passes what is left of the caller's deadline. */
   timeoutMs: number;
+  /** Stream the answer, handing this the visible text so far (thinking removed) as it arrives. */
+  onText?: (soFar: string) => void;
+}
+
+/** One answer as received, before thinking is stripped. */
+interface Answer {
+  raw: string;
+  finishReason: string;
+  model: string | null;
+  usage: { promptTokens: number; completionTokens: number };
+  logprobs?: unknown;
 }
 
 /** One Ollama host: the openai SDK for completions, native /api calls for health and warm-up. */
@@ -69,7 +81,6 @@ export class OllamaBackend {
   async complete(req: AttemptRequest): Promise<Completion> {
     await this.checkCapabilities();
     const started = this.options.clock.now();
-    const ctx = { url: this.url, model: this.options.model, timeoutMs: req.timeoutMs };
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: this.options.model,
       messages: req.messages,
@@ -85,46 +96,78 @@ export class OllamaBackend {
     // Thinking must be off for audits; "none" is the OpenAI-compatible way to say so. A model
     // without a thinking-capable template answers that control with a 400 instead.
     if (this.thinking !== 'unsupported') body.reasoning_effort = 'none';
-    let response;
+    const answer = await this.withThinkingFallback(body, req.timeoutMs, (b) => (req.onText ? this.streamed(b, req, req.onText) : this.whole(b, req)));
+    this.warm = true;
+    const content = stripThinking(answer.raw);
+    if (content.length === 0) {
+      // Nothing but (possibly cut-off) thinking, or nothing at all: worth one more try, not an answer.
+      throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned an empty answer${answer.raw.length > 0 ? ' (only thinking)' : ''}`, { retryable: true });
+    }
+    return {
+      ...this.logprobsOf(req, answer.logprobs),
+      content,
+      finishReason: answer.finishReason,
+      model: answer.model ?? this.options.model,
+      backend: this.url,
+      latencyMs: this.options.clock.now() - started,
+      usage: answer.usage,
+    };
+  }
+
+  /** Sends the request; once more without thinking control if the model turns that down. */
+  private async withThinkingFallback(
+    body: ChatCompletionCreateParamsNonStreaming,
+    timeoutMs: number,
+    send: (body: ChatCompletionCreateParamsNonStreaming) => Promise<Answer>,
+  ): Promise<Answer> {
+    const ctx = { url: this.url, model: this.options.model, timeoutMs };
     try {
-      response = await this.sdk.chat.completions.create(body, { signal: req.signal, timeout: req.timeoutMs });
+      return await send(body);
     } catch (err) {
-      if (isThinkingUnsupported(err) && body.reasoning_effort !== undefined) {
-        this.thinking = 'unsupported';
-        this.options.logger.warn({ backend: this.url }, 'model does not support thinking control; sending requests without it');
-        delete body.reasoning_effort;
-        try {
-          response = await this.sdk.chat.completions.create(body, { signal: req.signal, timeout: req.timeoutMs });
-        } catch (retryErr) {
-          throw classifyError(retryErr, ctx);
-        }
-      } else {
-        throw classifyError(err, ctx);
+      if (!isThinkingUnsupported(err) || body.reasoning_effort === undefined) throw classifyError(err, ctx);
+      this.thinking = 'unsupported';
+      this.options.logger.warn({ backend: this.url }, 'model does not support thinking control; sending requests without it');
+      delete body.reasoning_effort;
+      try {
+        return await send(body);
+      } catch (retryErr) {
+        throw classifyError(retryErr, ctx);
       }
     }
-    this.warm = true;
+  }
+
+  private async whole(body: ChatCompletionCreateParamsNonStreaming, req: AttemptRequest): Promise<Answer> {
+    const response = await this.sdk.chat.completions.create(body, { signal: req.signal, timeout: req.timeoutMs });
     const choice = response.choices?.[0];
     const raw = choice?.message?.content;
     if (typeof raw !== 'string') {
       throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned no message content`, { retryable: true });
     }
-    const content = stripThinking(raw);
-    if (content.length === 0) {
-      // Nothing but (possibly cut-off) thinking, or nothing at all: worth one more try, not an answer.
-      throw new NormguardError('BAD_OUTPUT', `Ollama at ${this.url} returned an empty answer${raw.length > 0 ? ' (only thinking)' : ''}`, { retryable: true });
-    }
     return {
-      ...this.logprobsOf(req, choice?.logprobs),
-      content,
+      raw,
       finishReason: choice?.finish_reason ?? 'unknown',
-      model: response.model ?? this.options.model,
-      backend: this.url,
-      latencyMs: this.options.clock.now() - started,
-      usage: {
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-        completionTokens: response.usage?.completion_tokens ?? 0,
-      },
+      model: response.model ?? null,
+      usage: { promptTokens: response.usage?.prompt_tokens ?? 0, completionTokens: response.usage?.completion_tokens ?? 0 },
+      logprobs: choice?.logprobs,
     };
+  }
+
+  /**
+   * The prose a person is waiting to read, token by token. The SDK's timeout ends at the
+   * headers, so the attempt's own timer covers the whole body; a stream that stops early throws.
+   */
+  private async streamed(body: ChatCompletionCreateParamsNonStreaming, req: AttemptRequest, onText: (soFar: string) => void): Promise<Answer> {
+    const attempt = AbortSignal.timeout(req.timeoutMs);
+    const signal = AbortSignal.any([req.signal, attempt]);
+    try {
+      const chunks = await this.sdk.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal, timeout: req.timeoutMs });
+      return await readStream(chunks, this.url, onText);
+    } catch (err) {
+      if (attempt.aborted && !req.signal.aborted) {
+        throw new NormguardError('TIMEOUT', `no whole answer from ${this.url} within ${Math.round(req.timeoutMs / 1000)}s`, { retryable: true, cause: err });
+      }
+      throw err;
+    }
   }
 
   /** The answer's logprobs when they were asked for; records whether this host sends them. */

@@ -38,6 +38,13 @@ export class ScheduledInferenceClient implements InferenceClient {
     const deadlineSignal = AbortSignal.timeout(budget);
     const signal = request.signal ? AbortSignal.any([request.signal, deadlineSignal]) : deadlineSignal;
     let attempt = 0;
+    // A stream that broke after showing words is not tried again as a stream (DESIGN.md §5).
+    let streaming = request.onText !== undefined;
+    let shown = false;
+    const onText = (soFar: string) => {
+      shown = true;
+      request.onText?.(soFar);
+    };
     for (;;) {
       attempt++;
       const lease = await this.scheduler.acquire(request.priority, signal).catch((err: unknown) => {
@@ -50,7 +57,8 @@ export class ScheduledInferenceClient implements InferenceClient {
       const timeoutMs = Math.max(1, Math.min(backend.attemptTimeoutMs(), remaining));
       const started = clock.now();
       try {
-        const completion = await backend.complete({ ...request, signal, timeoutMs });
+        const { onText: _stream, ...whole } = request;
+        const completion = await backend.complete({ ...whole, signal, timeoutMs, ...(streaming ? { onText } : {}) });
         backend.breaker.onSuccess();
         this.options.onAttempt?.({ backend: backend.url, priority: request.priority, outcome: 'ok', latencyMs: clock.now() - started });
         return completion;
@@ -65,6 +73,7 @@ export class ScheduledInferenceClient implements InferenceClient {
         else backend.breaker.onInconclusive();
         this.options.onAttempt?.({ backend: backend.url, priority: request.priority, outcome: err.code, latencyMs: clock.now() - started });
         this.options.logger.warn({ backend: backend.url, attempt, code: err.code, priority: request.priority }, err.message);
+        if (shown) streaming = false;
         const backoff = this.backoffMs(attempt);
         const timeLeft = deadline - clock.now();
         if (!err.retryable || callerGaveUp || attempt > this.options.maxRetries || timeLeft <= backoff) {

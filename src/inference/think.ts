@@ -11,3 +11,14 @@ export function stripThinking(content: string): string {
   if (strayClose >= 0) text = text.slice(strayClose + '</think>'.length);
   return text.trim();
 }
+
+/**
+ * The part of an answer still arriving that a reader may see: thinking removed as above, and a
+ * tag cut off mid-way (`<thi`) held back until it is whole.
+ */
+export function visibleSoFar(partial: string): string {
+  const lastOpen = partial.lastIndexOf('<');
+  const tail = partial.slice(lastOpen).toLowerCase();
+  const cut = lastOpen >= 0 && tail.length < '</think>'.length && ('<think>'.startsWith(tail) || '</think>'.startsWith(tail));
+  return stripThinking(cut ? partial.slice(0, lastOpen) : partial);
+}

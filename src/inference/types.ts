@@ -17,6 +17,12 @@ export interface CompletionRequest {
   signal?: AbortSignal;
   /** Ask for token log-probabilities with this many alternatives per token (Ollama ≥ 0.12.11; 0..20). */
   logprobs?: { top: number };
+  /**
+   * Stream the answer, for prose a person is waiting to read (never for verdicts): called with
+   * the visible text so far as it arrives. After a stream that broke mid-answer, the retry is
+   * not streamed; the Completion is what counts either way.
+   */
+  onText?: (soFar: string) => void;
 }
 
 /** One alternative at a token position, as Ollama reports it (before the grammar mask). */

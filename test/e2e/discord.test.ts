@@ -24,8 +24,13 @@ function edits(interactionId: string): Array<{ allowed_mentions?: unknown; conte
   return w.discord.restTo('PATCH', `/webhooks/${FIXTURE.applicationId}/${token}/messages/@original`).map((r) => r.body as { allowed_mentions?: unknown });
 }
 
+/** A reply still showing the prose as it is written (the final answer replaces it). */
+const isDraft = (reply: unknown) => /normguard is writing/.test(json(reply));
+
 async function slash(subcommand: string, options: Record<string, string | boolean | number | { type: number; value: string | number | boolean }> = {}, userId: string = users.alice, permissions: bigint = 0n) {
   const { id } = await w.discord.slashCommand({ channelId: channels.general, userId, subcommand, options, permissions });
+  // Past the streamed drafts, then quiet: the answer the member is left with.
+  await w.discord.waitForInteractionReply(id, { until: (r) => !isDraft(r) });
   const reply = await w.discord.waitForInteractionReply(id, { final: true });
   return { id, reply, callbacks: w.discord.interaction(id).callbacks };
 }

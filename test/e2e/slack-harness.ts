@@ -26,8 +26,20 @@ export interface SlackWorld {
   close(): Promise<void>;
 }
 
-export async function startSlackWorld(env: Record<string, string> = {}): Promise<SlackWorld> {
-  const sim = await startOllamaSimulator();
+/** A response still showing the prose as it is written (the final answer replaces it). */
+export const isDraft = (body: unknown) => /normguard is writing/.test(JSON.stringify(body ?? null));
+
+/** The answer a member is left with on a response_url: the first POST that is not a streamed draft. */
+export async function answerOf(slack: FakeSlack, id: string): Promise<Record<string, any>> {
+  for (let count = 1; ; count++) {
+    const bodies = await slack.waitForResponse(id, { count });
+    const last = bodies.at(-1) as Record<string, any>;
+    if (!isDraft(last)) return last;
+  }
+}
+
+export async function startSlackWorld(env: Record<string, string> = {}, simOptions: Parameters<typeof startOllamaSimulator>[0] = {}): Promise<SlackWorld> {
+  const sim = await startOllamaSimulator(simOptions);
   // Trigger ids expire after 3 s on Slack (tested in the fake's own suite); a loaded CI machine
   // must not turn a slow views.open into a failure here.
   const slack = await startFakeSlack({ triggerTtlMs: 15_000 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SLACK_FIXTURE } from '../fakes/slack/index.js';
-import { startSlackWorld, type SlackWorld } from './slack-harness.js';
+import { answerOf, startSlackWorld, type SlackWorld } from './slack-harness.js';
 
 const { users, channels, teamId } = SLACK_FIXTURE;
 const INSULT = 'You are a stupid idiot and everyone here knows it';
@@ -34,7 +34,7 @@ async function card() {
 async function slash(text: string, userId: string) {
   const { url, id } = w.slack.newResponseUrl();
   await w.send.slashCommand({ text, userId, channelId: channels.general.id, responseUrl: url });
-  const [reply] = await w.slack.waitForResponse(id);
+  const reply = await answerOf(w.slack, id);
   return json(reply);
 }
 

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/logger.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
 import { eventCallback, SLACK_FIXTURE, slashCommandBody, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { testConfig } from '../support/config.js';
+import { answerOf } from './slack-harness.js';
 
 const { users, channels, teamId } = SLACK_FIXTURE;
 let sim: OllamaSimulator;
@@ -34,7 +35,7 @@ describe('Slack adapter in Socket Mode', () => {
 
     const { url, id } = slack.newResponseUrl();
     await slack.socketMode.sendEnvelope('slash_commands', slashCommandBody({ text: 'check situation: a game chat | intent: win | action: Tom calls him an idiot', userId: users.alice.id, channelId: channels.general.id, responseUrl: url }));
-    const [reply] = await slack.waitForResponse(id);
+    const reply = await answerOf(slack, id);
     expect(JSON.stringify(reply.blocks)).toMatch(/Impermissible/);
 
     await core.store.repos.settings.update(teamId, (s) => ({ ...s, channels: { [channels.general.id]: { mode: 'flag', unclearToReview: false } }, reviewChannelId: channels.mods.id }));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SLACK_FIXTURE } from '../fakes/slack/index.js';
-import { startSlackWorld, type SlackWorld } from './slack-harness.js';
+import { answerOf, startSlackWorld, type SlackWorld } from './slack-harness.js';
 
 const { users, channels, teamId } = SLACK_FIXTURE;
 const INSULT = 'You are a stupid idiot and everyone here knows it';
@@ -54,7 +54,7 @@ function press(actionId: string, userId: string, messageTs: string) {
 describe('Slack: /ethics commands', () => {
   it('inline check answers ephemerally with the verdict at a glance', async () => {
     const { id } = await slash('check situation: A game chat | intent: Tom wants to win | action: Tom calls the other player an idiot');
-    const [reply] = await w.slack.waitForResponse(id);
+    const reply = await answerOf(w.slack, id);
     expect(reply.response_type).toBe('ephemeral');
     expect(textOf(reply.blocks)).toMatch(/:red_circle: \*Impermissible\* · severity \*(low|medium|high)\*/);
     expect(textOf(reply.blocks)).toMatch(/Permissibility check/);
@@ -66,13 +66,13 @@ describe('Slack: /ethics commands', () => {
     ['why norm: You should not insult people. | situation: A heated debate', /Why this norm matters/],
   ])('%s', async (text, title) => {
     const { id } = await slash(text);
-    const [reply] = await w.slack.waitForResponse(id);
+    const reply = await answerOf(w.slack, id);
     expect(textOf(reply.blocks)).toMatch(title);
   });
 
   it('public: yes posts in the channel', async () => {
     const { id } = await slash('check situation: s | intent: i | action: Tom thanks his coworker | public: yes');
-    const [reply] = await w.slack.waitForResponse(id);
+    const reply = await answerOf(w.slack, id);
     expect(reply.response_type).toBe('in_channel');
   });
 
@@ -80,7 +80,7 @@ describe('Slack: /ethics commands', () => {
     await w.configure((s) => ({ ...s, commandLimits: { perUserPerMinute: 50, perChannelPerMinute: 2 } }));
     const ask = async (userId: string) => {
       const { id } = await slash('check situation: s | intent: i | action: Tom says good game', userId);
-      return textOf((await w.slack.waitForResponse(id))[0].blocks);
+      return textOf((await answerOf(w.slack, id)).blocks);
     };
     expect(await ask(users.alice.id)).toMatch(/Permissible/);
     expect(await ask(users.bob.id)).toMatch(/Permissible/);
@@ -89,7 +89,7 @@ describe('Slack: /ethics commands', () => {
 
   it('a parse failure explains the inline syntax, and nothing reaches the model', async () => {
     const { id } = await slash('check just some words');
-    const [reply] = await w.slack.waitForResponse(id);
+    const reply = await answerOf(w.slack, id);
     expect(textOf(reply.blocks)).toMatch(/each field needs a label.*\/ethics check situation:/);
     expect(w.sim.requestsTo('/v1/chat/completions')).toHaveLength(0);
   });
@@ -122,14 +122,14 @@ describe('Slack: /ethics commands', () => {
   it('a model that is down gets one friendly sentence, not a stack trace', async () => {
     w.sim.inject('unreachable');
     const { id } = await slash('check situation: s | intent: i | action: Tom calls him an idiot');
-    const [reply] = await w.slack.waitForResponse(id);
+    const reply = await answerOf(w.slack, id);
     expect(textOf(reply.blocks)).toMatch(/:warning: The model is unavailable right now/);
     expect(textOf(reply.blocks)).not.toMatch(/at .*\.ts:\d+/);
   });
 
   it('/ethics config: refused for members, a settings form for admins that saves', async () => {
     const { id } = await slash('config', users.alice.id);
-    const [refusal] = await w.slack.waitForResponse(id);
+    const refusal = await answerOf(w.slack, id);
     expect(textOf(refusal.blocks)).toMatch(/Only workspace admins/);
     expect(w.slack.callsTo('views.open')).toHaveLength(0);
 
@@ -163,7 +163,7 @@ describe('Slack: /ethics commands', () => {
     await press(`ng:uphold:${caseId}`, users.mod.id, card.ts);
     await w.slack.waitForCall('chat.update');
     const { id } = await slash('stats 7');
-    const [reply] = await w.slack.waitForResponse(id);
+    const reply = await answerOf(w.slack, id);
     const text = textOf(reply.blocks);
     expect(text).toMatch(/last 7 days/);
     expect(text).toMatch(/\*Cases opened\*\\n1/);

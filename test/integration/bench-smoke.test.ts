@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatCacheBench, runCacheBench } from '../../bench/caches.js';
+import { runFirstWords } from '../../bench/first-words.js';
 import { runBiasGrid, runEconomy } from '../../bench/gpu-economy.js';
 import { runHeldout } from '../../bench/heldout.js';
 import { runIngest } from '../../bench/ingest.js';
@@ -60,6 +61,20 @@ describe('bench (smoke run with tiny sizes)', () => {
     expect(Number.isFinite(parts.interactive.ratio) && parts.interactive.ratio > 0).toBe(true);
   }, 60_000);
 
+  it('first words: /ethics check and advise streamed, idle and with the passive queue full', async () => {
+    parts.firstWords = await runFirstWords({ latency: fast, commands: 2 });
+    for (const name of ['check', 'advise'] as const) {
+      for (const phase of ['idle', 'loaded'] as const) {
+        const { firstWords, wholeAnswer } = parts.firstWords[name][phase];
+        expect(firstWords.n).toBe(2);
+        expect(firstWords.p50Ms).toBeGreaterThan(0);
+        // The first words can only come before the whole answer.
+        expect(firstWords.maxMs).toBeLessThanOrEqual(wholeAnswer.maxMs);
+      }
+    }
+    expect(parts.firstWords.queueDepthAtEnd).toBeGreaterThan(0);
+  }, 90_000);
+
   it('GPU economy under the prior persona: flags judged against the ground truth, for less GPU time', async () => {
     parts.economy = await runEconomy({ latency: fast, messages: 80, timeScale: 10 });
     expect(parts.economy.persona).toEqual({ kind: 'prior' });
@@ -95,7 +110,7 @@ describe('bench (smoke run with tiny sizes)', () => {
 
   it('report: every headline metric, judged against its target, and a table', () => {
     const results = buildResults(parts as Parts, { quick: true, latency: fast, machine: machine(), startedAt: new Date(), durationS: 1 });
-    for (const key of ['ingest_msgs_per_s', 'saturation_efficiency', 'interactive_p99_ratio', 'gpu_time_ratio_vs_naive', 'flag_precision', 'flag_recall', 'heldout_passive_precision', 'heldout_check_recall', 'rss_mb_after_run'] as const) {
+    for (const key of ['ingest_msgs_per_s', 'saturation_efficiency', 'interactive_p99_ratio', 'first_words_p99_ms_idle', 'first_words_p99_ms_queue_full', 'gpu_time_ratio_vs_naive', 'flag_precision', 'flag_recall', 'heldout_passive_precision', 'heldout_check_recall', 'rss_mb_after_run'] as const) {
       expect(typeof results[key]).toBe('number');
       expect(Number.isFinite(results[key])).toBe(true);
     }
@@ -108,6 +123,8 @@ describe('bench (smoke run with tiny sizes)', () => {
     const rows = printed.split('\n').filter((l) => / (yes|NO)$/.test(l.trimEnd()));
     expect(rows).toHaveLength(results.targets.length);
     expect(results.targets_met).toBe(results.targets.filter((t) => t.met).length);
+    expect(printed).toMatch(/first words \(\/ethics check, streamed\): p50 \d+ ms -> \d+ ms/);
+    expect(printed).toMatch(/first words \(\/ethics advise, streamed\)/);
     expect(JSON.parse(JSON.stringify(results))).toMatchObject({ quick: true, machine: { nproc: expect.any(Number) } });
   });
 });

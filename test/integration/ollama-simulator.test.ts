@@ -397,6 +397,42 @@ describe('OpenAI-compatible /v1/chat/completions', () => {
     expect(withUsage.slice(0, -1).every((c) => c.usage === undefined)).toBe(true);
   });
 
+  it('streams as Ollama does: the role on the first chunk only, a finish chunk with an empty delta', async () => {
+    await start();
+    const res = await v1({ stream: true, messages: user(s3(BAD)) });
+    const chunks = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)) as Record<string, any>);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+    expect(chunks.slice(1).every((c) => c.choices[0]?.delta.role === undefined)).toBe(true);
+    expect(chunks.at(-1)?.choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
+  });
+
+  it('stream-cut: a streamed answer stops halfway with no finish_reason and no [DONE]; non-streamed requests are untouched', async () => {
+    const sim = await start();
+    sim.inject('stream-cut', { times: 1 });
+    const whole = await contentOf({ messages: user(s3(BAD)) });
+    const res = await v1({ stream: true, messages: user(s3(BAD)) });
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events).not.toContain('data: [DONE]');
+    const chunks = events.map((e) => JSON.parse(e.replace(/^data: /, '')) as Record<string, any>);
+    expect(chunks.every((c) => c.choices[0]?.finish_reason === null)).toBe(true);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text.length).toBeGreaterThan(0);
+    expect(whole.startsWith(text)).toBe(true);
+    expect(text.length).toBeLessThan(whole.length);
+    // Used up: the next stream finishes.
+    const again = await (await v1({ stream: true, messages: user(s3(BAD)) })).text();
+    expect(again.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+
+  it('stream-cut on the native API: an error line and no done:true', async () => {
+    const sim = await start();
+    sim.inject('stream-cut', { times: 1 });
+    const lines = (await (await post('/api/chat', { model: 'normguard', think: false, messages: user(s3(BAD)) })).text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines.at(-1)?.error).toMatch(/error/);
+    expect(lines.some((l) => l.done === true)).toBe(false);
+  });
+
   it('answers 404 not_found_error for a missing model', async () => {
     await start();
     const res = await v1({ model: 'llama3', messages: user('hi') });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   blockActionsPayload,
   createSlackSender,
@@ -100,6 +100,35 @@ describe('fake Slack driving a real Bolt App over HTTP', () => {
     expect(seen).toEqual([{ text: 'check "a+b" & 100% sure?', user: users.alice.id, channel: channels.general.id }]);
     // Bound to alice in #general, the ephemeral answer is what alice sees there.
     expect(fake.ephemerals(channels.general.id, users.alice.id).map((e) => e.text)).toEqual(['Checked: check "a+b" & 100% sure?']);
+  });
+
+  it("a slash command's response_url replaces its own answer (ephemeral or in the channel) and takes five POSTs at most", async () => {
+    const fake = await fakeSlack();
+    const statuses: string[] = [];
+    const { sender } = await boltOverHttp(fake, (app) => {
+      app.command('/ethics', async ({ command, ack, respond }) => {
+        await ack();
+        const type = command.text === 'public' ? 'in_channel' : 'ephemeral';
+        await respond({ response_type: type, text: 'draft 1' });
+        for (let i = 2; i <= 6; i++) {
+          await respond({ response_type: type, replace_original: true, text: `draft ${i}` }).then(
+            () => statuses.push('ok'),
+            () => statuses.push('refused'),
+          );
+        }
+      });
+    });
+    const ephemeral = fake.newResponseUrl({ channel: channels.general.id, user: users.alice.id });
+    await sender.slashCommand({ text: 'private', userId: users.alice.id, channelId: channels.general.id, responseUrl: ephemeral.url });
+    await vi.waitFor(() => expect(statuses).toHaveLength(5), { timeout: 10_000 });
+    expect(statuses).toEqual(['ok', 'ok', 'ok', 'ok', 'refused']);
+    expect(fake.ephemerals(channels.general.id, users.alice.id).map((e) => e.text)).toEqual(['draft 5']);
+
+    statuses.length = 0;
+    const inChannel = fake.newResponseUrl({ channel: channels.general.id, user: users.alice.id });
+    await sender.slashCommand({ text: 'public', userId: users.alice.id, channelId: channels.general.id, responseUrl: inChannel.url });
+    await vi.waitFor(() => expect(statuses).toHaveLength(5), { timeout: 10_000 });
+    expect(fake.messages(channels.general.id).filter((m) => /^draft/.test(m.text ?? '')).map((m) => m.text)).toEqual(['draft 5']);
   });
 
   it("delivers a message event; the handler's chat.postMessage lands in the channel record, and retries carry retryNum", async () => {

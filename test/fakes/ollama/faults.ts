@@ -77,6 +77,14 @@ export class FaultBook {
     return entry.fault as LogprobFault;
   }
 
+  /** Used up only by a streamed request: the others cannot be cut halfway. */
+  takeStreamFault(route: RouteInfo): 'stream-cut' | undefined {
+    const entry = this.find(route, (fault) => fault === 'stream-cut');
+    if (!entry) return undefined;
+    this.use(entry);
+    return 'stream-cut';
+  }
+
   private find(route: RouteInfo, accept: (fault: Fault) => boolean): Entry | undefined {
     return this.entries.find((entry) => accept(entry.fault) && this.matches(entry, route));
   }

@@ -4,7 +4,7 @@ import { isObject, sendError, sendJson } from './http.js';
 import { CancelledError, QueueFullError } from './latency.js';
 import { parseKeepAlive, type ModelEntry } from './models.js';
 import { logprobsField, logprobsOption, streamedLogprobs } from './logprob-fields.js';
-import { nanoseconds, serveGeneration, type Served } from './serve.js';
+import { cutPoint, nanoseconds, serveGeneration, type Served } from './serve.js';
 import { textOf } from './tokens.js';
 
 type Body = Record<string, unknown>;
@@ -116,6 +116,7 @@ async function answer(
   const fault = state.faults.takeContent(exchange.route, (f) => contentFaultApplies(f, request));
   const generation = generate(request, state.generation, fault);
   const stream = prepared.body.stream !== false;
+  const cut = stream && state.faults.takeStreamFault(exchange.route) ? cutPoint(generation) : undefined;
   const { res } = exchange;
   // Native routes put logprobs at the top level, outside `message` (api/types.go ChatResponse).
   const logprobs = logprobsField(state, exchange, request, generation);
@@ -133,6 +134,7 @@ async function answer(
       stream
         ? {
             begin: () => res.writeHead(200, { 'content-type': 'application/x-ndjson' }),
+            ...(cut !== undefined ? { cutAfterContentPieces: cut } : {}),
             piece: (p) =>
               res.write(
                 `${JSON.stringify({
@@ -147,7 +149,10 @@ async function answer(
   } catch (error) {
     return answerSchedulingError(exchange, error);
   }
-  if (stream) {
+  if (served.cut) {
+    // A runner that fails mid-answer: Ollama writes an error line and never sends done:true.
+    res.end(`${JSON.stringify({ error: 'an error was encountered while running the model: unexpected EOF' })}\n`);
+  } else if (stream) {
     res.end(`${JSON.stringify({ ...head(), ...shape('', ''), ...figures(generation, served) })}\n`);
   } else {
     sendJson(res, 200, { ...head(), ...shape(generation.content, generation.thinking), ...withLogprobs(logprobs), ...figures(generation, served) });

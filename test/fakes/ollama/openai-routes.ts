@@ -4,7 +4,7 @@ import { isObject, sendError, sendJson } from './http.js';
 import { openAiModel } from './models.js';
 import { answerSchedulingError } from './native-routes.js';
 import { logprobsField, logprobsOption, streamedLogprobs } from './logprob-fields.js';
-import { serveGeneration } from './serve.js';
+import { cutPoint, serveGeneration, type Served } from './serve.js';
 import { textOf } from './tokens.js';
 
 const EFFORTS = ['high', 'medium', 'low', 'none'];
@@ -83,24 +83,40 @@ export async function openAiChat(state: SimState, exchange: Exchange): Promise<v
     const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
     const send = (chunk: object) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
     const nextLogprobs = streamedLogprobs(logprobsValue);
-    const chunk = (delta: object, finishReason: string | null, content?: unknown[]) => ({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model: name,
-      system_fingerprint: 'fp_ollama',
-      choices: [{ index: 0, delta: { role: 'assistant', ...delta }, finish_reason: finishReason, ...(content ? { logprobs: { content } } : {}) }],
-    });
+    // As Ollama's middleware writes them (middleware/openai.go): the role on the first chunk
+    // only, thinking in `reasoning`, then a finish chunk with an empty delta.
+    let first = true;
+    const chunk = (delta: object, finishReason: string | null, content?: unknown[]) => {
+      const role = first ? { role: 'assistant' } : {};
+      first = false;
+      return {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: name,
+        system_fingerprint: 'fp_ollama',
+        choices: [{ index: 0, delta: { ...role, ...delta }, finish_reason: finishReason, ...(content ? { logprobs: { content } } : {}) }],
+      };
+    };
+    const cut = state.faults.takeStreamFault(exchange.route) ? cutPoint(generation) : undefined;
+    let served: Served;
     try {
-      await serveGeneration(state, exchange, model, generation, undefined, {
+      served = await serveGeneration(state, exchange, model, generation, undefined, {
         begin: () => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }),
         piece: (p) =>
           send(p.kind === 'content' ? chunk({ content: p.text }, null, nextLogprobs(p.text)) : chunk({ content: '', reasoning: p.text }, null)),
+        ...(cut !== undefined ? { cutAfterContentPieces: cut } : {}),
       });
     } catch (error) {
       return answerSchedulingError(exchange, error);
     }
-    send(chunk({ content: '' }, generation.finishReason));
+    if (served.cut) {
+      // Ollama turns its runner's error line into one more empty chunk, then the body just ends.
+      send(chunk({ content: '' }, null));
+      res.end();
+      return;
+    }
+    send(chunk({}, generation.finishReason));
     if (includeUsage) send({ id, object: 'chat.completion.chunk', created, model: name, system_fingerprint: 'fp_ollama', choices: [], usage });
     res.end('data: [DONE]\n\n');
     return;

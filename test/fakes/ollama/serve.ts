@@ -14,6 +14,13 @@ export interface Piece {
 export interface StreamSink {
   begin(): void;
   piece(piece: Piece): void;
+  /** The 'stream-cut' fault: stop after this many pieces of the answer, as a failing runner does. */
+  cutAfterContentPieces?: number;
+}
+
+/** Where a 'stream-cut' answer stops: halfway through its words, after at least one. */
+export function cutPoint(generation: Generation): number {
+  return Math.max(1, Math.floor(words(generation.content).length / 2));
 }
 
 export interface Served {
@@ -21,6 +28,8 @@ export interface Served {
   prefillMs: number;
   decodeMs: number;
   totalMs: number;
+  /** The stream stopped early (the 'stream-cut' fault): the answer is unfinished. */
+  cut?: boolean;
 }
 
 /**
@@ -46,9 +55,13 @@ export async function serveGeneration(
     await sleepUntil(start + prefillMs, exchange.signal);
     if (sink) {
       sink.begin();
+      let contentPieces = 0;
       for (const { piece, tokensSoFar } of pieces(generation)) {
         await sleepUntil(start + prefillMs + tokensSoFar * perToken, exchange.signal);
         sink.piece(piece);
+        if (piece.kind === 'content' && ++contentPieces === sink.cutAfterContentPieces) {
+          return { loadMs, prefillMs, decodeMs, totalMs: performance.now() - exchange.receivedAt, cut: true };
+        }
       }
     }
     await sleepUntil(start + prefillMs + decodeMs, exchange.signal);

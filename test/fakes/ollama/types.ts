@@ -67,7 +67,12 @@ export type Fault =
   /** Only for requests that asked for logprobs: the field is dropped, garbled, or full of "NaN". */
   | 'logprobs-missing'
   | 'logprobs-malformed'
-  | 'logprobs-nan';
+  | 'logprobs-nan'
+  /**
+   * Only for streamed requests: the answer stops halfway, without a finish_reason or [DONE]
+   * (OpenAI-style) or without done:true (native), as Ollama's stream ends when its runner fails.
+   */
+  | 'stream-cut';
 
 export interface InjectOptions {
   times?: number;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ResponseUrlBinding } from './types.js';
+import type { ResponsePost, ResponseUrlBinding } from './types.js';
 
 // response_url capture: URLs on the fake's own server whose POSTed bodies (Bolt's respond())
 // are kept per URL. What a response does to the workspace lives in response-effects.ts.
@@ -7,7 +7,11 @@ import type { ResponseUrlBinding } from './types.js';
 interface Entry {
   binding: ResponseUrlBinding;
   bodies: unknown[];
+  posted?: ResponsePost;
 }
+
+/** Slack takes up to five POSTs per response_url (within 30 minutes), then refuses the rest. */
+export const RESPONSE_URL_USES = 5;
 
 export class ResponseUrls {
   private readonly entries = new Map<string, Entry>();
@@ -31,6 +35,20 @@ export class ResponseUrls {
     entry.bodies.push(body);
     this.onChange();
     return true;
+  }
+
+  /** Whether this URL has already taken all the POSTs it will. */
+  usedUp(id: string): boolean {
+    return (this.entries.get(id)?.bodies.length ?? 0) >= RESPONSE_URL_USES;
+  }
+
+  posted(id: string): ResponsePost | undefined {
+    return this.entries.get(id)?.posted;
+  }
+
+  setPosted(id: string, post: ResponsePost): void {
+    const entry = this.entries.get(id);
+    if (entry) entry.posted = post;
   }
 
   responses(id: string): unknown[] {

@@ -74,6 +74,7 @@ async function serveResponseUrl(parts: ServerParts, id: string, req: IncomingMes
   const binding = parts.responseUrls.binding(id);
   if (!binding) return sendText(res, 404, 'no_such_response_url');
   const raw = await readBody(req);
+  if (parts.responseUrls.usedUp(id)) return sendText(res, 404, 'used_url');
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -84,7 +85,8 @@ async function serveResponseUrl(parts: ServerParts, id: string, req: IncomingMes
   parts.responseUrls.record(id, body);
   if (typeof body !== 'object' || body === null) return sendText(res, 400, 'invalid_payload');
   try {
-    applyResponse(parts.ws, binding, body as Record<string, unknown>);
+    const posted = applyResponse(parts.ws, binding, body as Record<string, unknown>, parts.responseUrls.posted(id));
+    if (posted) parts.responseUrls.setPosted(id, posted);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     return sendText(res, 400, err.error);

@@ -116,6 +116,12 @@ export interface ResponseUrlBinding {
   threadTs?: string;
 }
 
+/** What a response_url last posted itself: a slash command's replace_original acts on it. */
+export interface ResponsePost {
+  ts: string;
+  ephemeral: boolean;
+}
+
 export type EnvelopeType = 'slash_commands' | 'events_api' | 'interactive';
 
 export interface SendEnvelopeOptions {
