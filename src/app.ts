@@ -107,6 +107,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     logger: logger.child({ component: 'calibration' }),
     store: store ? new CalibrationStore(store.kv, logger) : null,
     digest: () => inference.modelDigest(),
+    // A one-shot command measures on the spot, so it asks fewer probes than a service's start-up.
+    probesPerFrame: options.awaitCalibration ? 2 : 3,
   });
   const assessor = new Assessor({
     calibration,

@@ -31,7 +31,8 @@ async function simulator(bias: number, extra: SimulatorOptions = {}): Promise<Ol
 }
 
 function assessor(sim: OllamaSimulator, method: VerdictMethod, logger: Logger = silentLogger()): Assessor {
-  const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_SLOTS: '4', NORMGUARD_PASSIVE_QUEUE: '10000', NORMGUARD_MAX_RETRIES: '0' });
+  // Generous deadlines: the figures are what is measured here, not the speed of a loaded machine.
+  const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_SLOTS: '4', NORMGUARD_PASSIVE_QUEUE: '10000', NORMGUARD_MAX_RETRIES: '0', NORMGUARD_PASSIVE_DEADLINE_MS: '120000', NORMGUARD_INTERACTIVE_DEADLINE_MS: '60000', NORMGUARD_COLD_START_TIMEOUT_MS: '60000', NORMGUARD_REQUEST_TIMEOUT_MS: '30000' });
   const inference = createInference(config, { clock: systemClock, logger });
   const limits = { maxTokens: 300, verdictMaxTokens: 120 };
   const calibration = new Calibrator({ inference: inference.client, limits, clock: systemClock, logger });
@@ -67,7 +68,7 @@ describe.each([0, 1.5, 3])('frame prior of %s logits', (bias) => {
     sim = await simulator(bias);
   });
 
-  it('calibrated: precision ≥ 0.85, recall ≥ 0.70, unclear ≤ 25%, with a score on every answer', async () => {
+  it('calibrated: precision ≥ 0.85, recall ≥ 0.70, unclear ≤ 25%, with a score on every answer', { timeout: 60_000 }, async () => {
     const f = await measure(sim, 'calibrated');
     expect(f.precision).toBeGreaterThanOrEqual(0.85);
     expect(f.recall).toBeGreaterThanOrEqual(0.7);
@@ -83,7 +84,7 @@ describe.each([0, 1.5, 3])('frame prior of %s logits', (bias) => {
     expect(mean(true) - mean(false)).toBeGreaterThan(0.3);
   });
 
-  it('contrast: what it decides is right; a strong prior leaves most items unclear', async () => {
+  it('contrast: what it decides is right; a strong prior leaves most items unclear', { timeout: 60_000 }, async () => {
     const f = await measure(sim, 'contrast');
     expect(f.assessments.every((a) => a.method === 'contrast' && a.score === null)).toBe(true);
     if (f.unclear < 1) expect(f.precision).toBeGreaterThanOrEqual(0.85);
@@ -91,7 +92,7 @@ describe.each([0, 1.5, 3])('frame prior of %s logits', (bias) => {
     if (bias >= 1.5) expect(f.unclear).toBeGreaterThan(0.5);
   });
 
-  it('fast and structured follow the prior: fine unbiased, flooded with false flags under it', async () => {
+  it('fast and structured follow the prior: fine unbiased, flooded with false flags under it', { timeout: 90_000 }, async () => {
     for (const method of ['fast', 'structured'] as const) {
       const f = await measure(sim, method);
       if (bias === 0) expect(f.precision, method).toBeGreaterThanOrEqual(0.85);
