@@ -114,6 +114,8 @@ export function createEngine(config: Config, overrides: EngineOverrides, stored?
     logger: logger.child({ component: 'calibration' }),
     store: stored ? new CalibrationStore(stored.kv, logger) : null,
     digest: () => inference.modelDigest(),
+    // A one-shot command measures on the spot, so it asks fewer probes than a service's start-up.
+    probesPerFrame: overrides.awaitCalibration ? 2 : 3,
   });
   const assessor = new Assessor({
     calibration,

@@ -19,6 +19,12 @@ export const CONTENT_FREE_FIELDS: FrameFields[] = [
 
 export const STRATEGY_OF: Record<CalibratedFrame, 'evaluation' | 'permissibility'> = { S2: 'evaluation', S3: 'permissibility' };
 
+/**
+ * A probe needs only the verdict's first token (the 4th or so of the answer), not a whole
+ * verdict: cutting it short keeps start-up calibration cheap on the GPU.
+ */
+export const PROBE_MAX_TOKENS = 24;
+
 export type ProbeOutcome = { logprobs: true; calibration: FrameCalibration } | { logprobs: false; problem: string };
 
 /** Runs `count` content-free probes in one frame (label synonyms rotate, as in training). */
@@ -27,7 +33,8 @@ export async function probeFrame(
   frame: CalibratedFrame,
   options: { count: number; limits: TurnLimits; priority: Priority; budget: Budget; signal?: AbortSignal },
 ): Promise<ProbeOutcome> {
-  const turns = new ModelTurns(inference, options.limits, { priority: options.priority, budget: options.budget, signal: options.signal });
+  const limits = { ...options.limits, verdictMaxTokens: Math.min(options.limits.verdictMaxTokens, PROBE_MAX_TOKENS) };
+  const turns = new ModelTurns(inference, limits, { priority: options.priority, budget: options.budget, signal: options.signal });
   const answers = await Promise.all(
     Array.from({ length: options.count }, (_, i) => {
       const fields = CONTENT_FREE_FIELDS[i % CONTENT_FREE_FIELDS.length]!;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { startService } from '../../src/service.js';
 import { Calibrator } from '../../src/calibration/calibrator.js';
 import { calibrationRecordSchema } from '../../src/calibration/record.js';
 import { CalibrationStore } from '../../src/calibration/store.js';
@@ -111,6 +112,26 @@ describe('calibration per model digest', () => {
     expect(await c.ensure()).toBeNull();
     expect(await c.bias('S2')).toBeNull();
     expect(c.status().state).toBe('failed');
+  });
+});
+
+describe('/readyz says how verdicts are made', () => {
+  it('without logprobs: the fallback to the contrast, and why', async () => {
+    const sim = await simulator({ logprobs: false });
+    const core = await createApp(testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_HTTP_PORT: '0', NORMGUARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'ng-readyz-')) }), { logger: silentLogger() });
+    const service = await startService(core);
+    try {
+      await core.calibration.ensure();
+      const res = await fetch(`http://127.0.0.1:${service.address!.port}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        ready: true,
+        backends: [{ logprobs: 'unsupported' }],
+        verdicts: { method: 'calibrated', calibration: { state: 'no-logprobs' }, fallback: expect.stringContaining('Ollama 0.12.11 or newer') },
+      });
+    } finally {
+      await service.stop();
+    }
   });
 });
 
