@@ -75,9 +75,8 @@ export function rateChart(id: string, title: string, points: ReadonlyArray<Bar &
 /** Reliability: the share upheld against the mean score, per score bin; the diagonal is perfect calibration. */
 export function reliabilityChart(id: string, bins: readonly ReliabilityBin[]): Html {
   if (bins.length === 0) return html`<p class="empty">No decided cases with a score in this period yet.</p>`;
-  const size = H - PAD.top - PAD.bottom;
-  const x = (v: number) => PAD.left + v * size;
-  const y = (v: number) => H - PAD.bottom - v * size;
+  const x = (v: number) => PAD.left + v * (W - PAD.left - PAD.right);
+  const y = (v: number) => H - PAD.bottom - v * (H - PAD.top - PAD.bottom);
   let body = axes(1, (v) => v.toFixed(2));
   body += `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" class="diagonal"/>`;
   body += `<text x="${x(0.5)}" y="${H - PAD.bottom + 30}" text-anchor="middle" class="tick">mean score in bin</text>`;

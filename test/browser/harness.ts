@@ -134,6 +134,8 @@ async function seedSettings(dataDir: string, entries: Array<[string, Partial<Wor
 
 const NORMS = ['It is wrong to insult or demean other people.', 'You should not spread rumours about others.', 'It is good to be honest with your friends.', 'You should respect other people’s privacy.'];
 const AUTHORS = ['dana', 'eli', 'fern', 'gus', 'hana'];
+/** Scores spread over the upper bins, the dismissed ones (every fourth case) lower, as a calibrated model would give. */
+const seedScore = (i: number) => (i % 4 === 3 ? 0.52 + (i % 5) * 0.04 : 0.62 + ((i * 7) % 10) * 0.037);
 
 /**
  * Two weeks of earlier cases in guild A, decided by its moderator at varied speeds, and some
@@ -151,7 +153,7 @@ async function seedHistory(kv: Awaited<ReturnType<typeof openStore>>): Promise<v
       workspaceId: FIXTURE.guildId, platform: 'discord', channelId: i % 4 === 0 ? FIXTURE.channels.random : FIXTURE.channels.general,
       messageId: `seed-${i}`, messageUrl: null, authorId: `seed-author-${i % AUTHORS.length}`, authorName: AUTHORS[i % AUTHORS.length]!,
       messageText: `Earlier message number ${i + 1} that the monitor flagged.`, context: 'someone: an earlier message | another: a reply',
-      assessment: { strategy: 'permissibility', verdict: 'impermissible', severity: i % 5 === 0 ? 'high' : 'medium', norm: NORMS[(i * 7) % NORMS.length]!, summary: 'Flagged for review.', text: '', model: 'normguard', method: i % 3 === 0 ? 'structured' : 'fast', latencyMs: 40, usage: { promptTokens: 1, completionTokens: 1 } },
+      assessment: { strategy: 'permissibility', verdict: 'impermissible', severity: i % 5 === 0 ? 'high' : 'medium', norm: NORMS[(i * 7) % NORMS.length]!, summary: 'Flagged for review.', text: '', model: 'normguard', method: 'calibrated', score: seedScore(i), latencyMs: 40, usage: { promptTokens: 1, completionTokens: 1 } },
       rule: 'flag-threshold',
     });
     if (i >= 25) continue;
