@@ -76,8 +76,10 @@ export class ScheduledInferenceClient implements InferenceClient {
         if (shown) streaming = false;
         const backoff = this.backoffMs(attempt);
         const timeLeft = deadline - clock.now();
-        if (!err.retryable || callerGaveUp || attempt > this.options.maxRetries || timeLeft <= backoff) {
-          throw err;
+        if (!err.retryable || callerGaveUp || attempt > this.options.maxRetries) throw err;
+        // Out of time for another try: the caller hears about its deadline, whichever timer fired first.
+        if (timeLeft <= backoff) {
+          throw err.code === 'TIMEOUT' ? new NormguardError('TIMEOUT', `no answer from the model within ${Math.round(budget / 1000)}s`, { retryable: false, cause: err }) : err;
         }
         lease.release();
         await sleep(backoff, signal).catch(() => {
