@@ -16,8 +16,8 @@ import { securityHeaders } from './security.js';
 import { TtlCache, type Rights } from './platforms/types.js';
 import type { SessionWorkspace } from '../src/store/session-repository.js';
 
-/** Beside this file when run from source; from dist/dashboard/ (the build), the source folder's. */
-const STATIC_DIR = [new URL('./static/', import.meta.url), new URL('../../dashboard/static/', import.meta.url)].map((u) => fileURLToPath(u)).find((dir) => existsSync(join(dir, 'dashboard.css'))) ?? fileURLToPath(new URL('./static/', import.meta.url));
+/** Beside this file when run from source; from a build (dist/dashboard/ by tsc, or a bundle in dist/cli/), the source folder's. */
+const STATIC_DIR = [new URL('./static/', import.meta.url), new URL('../../dashboard/static/', import.meta.url), new URL('../dashboard/static/', import.meta.url)].map((u) => fileURLToPath(u)).find((dir) => existsSync(join(dir, 'dashboard.css'))) ?? fileURLToPath(new URL('./static/', import.meta.url));
 /** How long a rights check stands before the next change reads the platform again. */
 const RIGHTS_TTL_MS = 30_000;
 
