@@ -16,6 +16,7 @@ COPY src ./src
 COPY commands ./commands
 COPY adapters ./adapters
 COPY dashboard ./dashboard
+COPY scripts/bundle.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # --- runtime: the compiled program and production dependencies only, as the unprivileged `node` user.

@@ -1,5 +1,5 @@
 /**
- * rss_mb_after_1m: resident memory of a normguard process after 1,000,000 messages across
+ * rss_mb_after_run: resident memory of a normguard process after the run's messages (1,000,000 in a full run) across
  * 10,000 channels (1,000 workspaces of 10 monitored channels), and whether it still grows once
  * warm. Run in a child process (`node --expose-gc`), so nothing of the parent benchmark — the
  * simulator, other runs' garbage — is counted.

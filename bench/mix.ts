@@ -290,3 +290,14 @@ export function kindCounts(mix: readonly MixMessage[]): Record<MixKind, number> 
   for (const { kind } of mix) counts[kind]++;
   return counts;
 }
+
+/**
+ * What a moderator should see flagged: a story's immoral action, and the abusive line the raid
+ * accounts paste. Everything else — greetings, questions, chat, moral actions, advertising spam —
+ * is permissible (spam is the prefilter's and rate limits' business, not a moral verdict's).
+ */
+export function truthOf(m: MixMessage): 'permissible' | 'impermissible' {
+  if (m.kind === 'immoral') return 'impermissible';
+  if (m.kind === 'spam' && m.message.text === SPAM_LINES[3]) return 'impermissible';
+  return 'permissible';
+}

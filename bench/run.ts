@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatCacheBench, runCacheBench } from './caches.js';
 import { formatCliStartup, runCliStartup } from './cli-startup.js';
-import { runEconomy } from './gpu-economy.js';
+import { runBiasGrid, runEconomy } from './gpu-economy.js';
+import { formatEvalPersonas, runEvalPersonas } from './eval-personas.js';
+import { formatHeldout, runHeldout } from './heldout.js';
 import { runIngest } from './ingest.js';
 import { runInteractive } from './interactive.js';
 import type { LatencyModel } from './load.js';
@@ -20,12 +22,13 @@ import { runSaturation } from './saturation.js';
 import { formatScaleBench, runScaleBench } from './scale.js';
 
 const USAGE = `usage: npm run bench -- [--decode-ms 8] [--prefill-ms 0.2] [--slots 4] [--quick] [--json]
-                        [--gpu-time-scale 40] [--seed 1] [--scale] [--caches] [--cli]`;
+                        [--gpu-time-scale 40] [--seed 1] [--scale] [--caches] [--cli]
+                        [--heldout] [--eval]`;
 
 /** Sizes of a full run (about 3-4 minutes on 2 cores) and of a --quick smoke run (about 30 s). */
 export const SIZES = {
-  full: { ingest: 200_000, saturationS: 20, commands: 40, economy: 1_000, memory: 1_000_000, memoryChannels: 10_000, memoryWorkspaces: 1_000 },
-  quick: { ingest: 20_000, saturationS: 3, commands: 6, economy: 200, memory: 50_000, memoryChannels: 1_000, memoryWorkspaces: 100 },
+  full: { ingest: 200_000, saturationS: 20, commands: 40, economy: 1_000, grid: 1_000, heldout: undefined, memory: 1_000_000, memoryChannels: 10_000, memoryWorkspaces: 1_000 },
+  quick: { ingest: 20_000, saturationS: 3, commands: 6, economy: 200, grid: 120, heldout: 60, memory: 50_000, memoryChannels: 1_000, memoryWorkspaces: 100 },
 } as const;
 
 function numberFlag(values: Record<string, unknown>, name: string, fallback: number, integer = false): number {
@@ -54,6 +57,8 @@ async function main(): Promise<void> {
         scale: { type: 'boolean' },
         caches: { type: 'boolean' },
         cli: { type: 'boolean' },
+        heldout: { type: 'boolean' },
+        eval: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -82,6 +87,19 @@ async function main(): Promise<void> {
     process.stdout.write(`${values.json ? JSON.stringify(result) : formatCliStartup(result)}\n`);
     process.exit(0);
   }
+  // --heldout: the Done-when measure alone (the held-out chat set; bench/heldout.ts).
+  if (values.heldout) {
+    const rows = await runHeldout({ withoutLogprobs: true });
+    if (values.json === true) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    else process.stdout.write(`${formatHeldout(rows)}\n`);
+    process.exit(0);
+  }
+  // --eval: normguard eval --method all under each persona (bench/eval-personas.ts; docs/evaluation.md).
+  if (values.eval) {
+    const rows = await runEvalPersonas(values.quick ? { stories: 20, heldoutLimit: 40 } : {});
+    process.stdout.write(values.json === true ? `${JSON.stringify(rows)}\n` : `${formatEvalPersonas(rows)}\n`);
+    process.exit(0);
+  }
   const latency: LatencyModel = {
     decodeMs: numberFlag(values, 'decode-ms', 8),
     prefillMs: numberFlag(values, 'prefill-ms', 0.2),
@@ -106,11 +124,15 @@ async function main(): Promise<void> {
   const interactive = await runInteractive({ latency, commands: size.commands, seed: seed + 20 });
   say(`bench: GPU economy, ${size.economy.toLocaleString('en')} messages through normguard and the naive bot (latency ÷ ${timeScale})…`);
   const economy = await runEconomy({ latency, messages: size.economy, timeScale, seed: seed + 30 });
+  say(`bench: bias grid, ${size.grid.toLocaleString('en')} messages (the same mix) through both bots at S3/S2 biases −3, −1.5, 0, 1.5, 3…`);
+  const grid = await runBiasGrid({ latency, messages: size.grid, timeScale, seed: seed + 30 });
+  say(`bench: held-out chat set through POST /v1/assess check and passive monitoring, biases 0, 1.5, 3…`);
+  const heldout = await runHeldout({ limit: size.heldout, withoutLogprobs: true });
   say(`bench: memory, ${size.memory.toLocaleString('en')} messages over ${size.memoryChannels.toLocaleString('en')} channels in a child process…`);
   const memory = await runMemory({ messages: size.memory, channels: size.memoryChannels, workspaces: size.memoryWorkspaces, seed: seed + 40 });
 
   const results = buildResults(
-    { ingest, saturation, interactive, economy, memory },
+    { ingest, saturation, interactive, economy, grid, heldout, memory },
     { quick, latency, machine: host, startedAt, durationS: (performance.now() - t0) / 1000 },
   );
   const file = fileURLToPath(new URL(quick ? './results.quick.json' : './results.json', import.meta.url));

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { VerdictMethod } from '../assessment/types.js';
-import { evalFrameSchema, type EvalFrame } from './types.js';
+import { verdictMethodSchema, type VerdictMethod } from '../assessment/types.js';
+import { ALL_EVAL_FRAMES, evalFrameSchema, type EvalFrame } from './types.js';
 
 export interface EvalOptions {
   source: { kind: 'moral-stories'; dataPath: string | undefined } | { kind: 'cases'; workspaceId: string };
-  frame: EvalFrame;
+  /** The frames every item is asked in: both by default, so S3 on moral and S2 on immoral actions are measured too. */
+  frames: EvalFrame[];
   /** Undefined: the configured method (NORMGUARD_VERDICT_METHOD, or NORMGUARD_PASSIVE_METHOD for cases). */
   methods: VerdictMethod[] | undefined;
   limit: number | undefined;
@@ -13,6 +14,8 @@ export interface EvalOptions {
   outDir: string | undefined;
   targetPrecision: number | undefined;
 }
+
+const METHOD_CHOICES = `${verdictMethodSchema.options.join(', ')}, both (structured and fast) or all`;
 
 const count = (flag: string) =>
   z
@@ -26,8 +29,8 @@ const optionsSchema = z
     data: z.string().trim().min(1, '--data needs a file').optional(),
     'from-cases': z.boolean().optional(),
     workspace: z.string().trim().min(1, '--workspace needs an id').optional(),
-    frame: z.enum(evalFrameSchema.options, { error: '--frame must be check (S3) or evaluate (S2)' }).optional(),
-    method: z.enum(['structured', 'fast', 'both'], { error: '--method must be structured, fast or both' }).optional(),
+    frame: z.enum([...evalFrameSchema.options, 'both'], { error: '--frame must be check (S3), evaluate (S2) or both' }).optional(),
+    method: z.enum([...verdictMethodSchema.options, 'both', 'all'], { error: `--method must be ${METHOD_CHOICES}` }).optional(),
     limit: count('--limit').optional(),
     concurrency: count('--concurrency').optional(),
     out: z.string().trim().min(1, '--out needs a directory').optional(),
@@ -67,11 +70,18 @@ export function parseEvalArgs(args: string[]): EvalOptions {
   const o = parsed.data;
   return {
     source: o['from-cases'] ? { kind: 'cases', workspaceId: o.workspace as string } : { kind: 'moral-stories', dataPath: o.data },
-    frame: o.frame ?? 'check',
-    methods: o.method === undefined ? undefined : o.method === 'both' ? ['structured', 'fast'] : [o.method],
+    frames: o.frame === undefined || o.frame === 'both' ? [...ALL_EVAL_FRAMES] : [o.frame],
+    methods: methodsOf(o.method),
     limit: o.limit,
     concurrency: o.concurrency,
     outDir: o.out,
     targetPrecision: o['target-precision'],
   };
+}
+
+function methodsOf(choice: VerdictMethod | 'both' | 'all' | undefined): VerdictMethod[] | undefined {
+  if (choice === undefined) return undefined;
+  if (choice === 'all') return [...verdictMethodSchema.options];
+  if (choice === 'both') return ['structured', 'fast'];
+  return [choice];
 }

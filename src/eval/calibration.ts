@@ -1,5 +1,6 @@
 import { severityRank, type Severity } from '../assessment/types.js';
 import { ratio } from './metrics.js';
+import { prCurve, type PrPoint, type Scored } from './score-metrics.js';
 import type { AnsweredResult } from './types.js';
 
 /** The severities a flag threshold may take, lowest first (settings.thresholds.flag). */
@@ -45,4 +46,16 @@ export function thresholdConfigLines(threshold: FlagThreshold): string[] {
     `Slack:   /ethics config → "Lowest severity that opens a case": ${threshold}`,
     `settings JSON: ${JSON.stringify({ thresholds: { flag: threshold } })}`,
   ];
+}
+
+/**
+ * The score threshold (flag when score ≥ it) with the most recall among those whose flags reach
+ * `targetPrecision` on this run; null when none does or no ask had a score.
+ */
+export function scoreThreshold(scored: readonly Scored[], targetPrecision: number): PrPoint | null {
+  let best: PrPoint | null = null;
+  for (const p of prCurve(scored)) {
+    if (p.precision >= targetPrecision - 1e-9 && (best === null || p.recall > best.recall)) best = p;
+  }
+  return best;
 }

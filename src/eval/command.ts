@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createApp, createEngine, type App, type Engine } from '../app.js';
-import type { VerdictMethod } from '../assessment/types.js';
+import { verdictMethodSchema, type VerdictMethod } from '../assessment/types.js';
 import { secretsOf, type Config } from '../config.js';
 import { MODEL_UNAVAILABLE_CODES, NormguardError } from '../errors.js';
 import { createLogger } from '../logger.js';
@@ -10,12 +10,14 @@ import { MORAL_STORIES_SAMPLE } from '../package-root.js';
 import { parseEvalArgs, type EvalOptions } from './args.js';
 import { casesSet } from './cases.js';
 import { renderHtml } from './html.js';
-import { loadMoralStoriesSet } from './moral-stories.js';
+import { probeModel } from './model-identity.js';
+import { loadDataSet } from './moral-stories.js';
+import { Progress } from './progress.js';
 import { buildReport } from './report.js';
 import { appendResult, openRunDir, REPORT_HTML_FILE, REPORT_JSON_FILE } from './run-dir.js';
 import { runTasks, type EvalTask } from './runner.js';
 import { formatTable } from './table.js';
-import { EVAL_FRAMES, resultKey, type EvalSet, type ItemResult, type RunManifest } from './types.js';
+import { FRAME_IDS, resultKey, type EvalFrame, type EvalSet, type ItemResult, type RunManifest } from './types.js';
 
 /** The slice of the CLI's IO that `normguard eval` uses. */
 export interface EvalIo {
@@ -25,16 +27,18 @@ export interface EvalIo {
   stderr: (text: string) => void;
   /** Resolves on SIGINT/SIGTERM: stop, keep what is finished, say how to continue. */
   stopSignal?: Promise<void>;
+  /** How often progress is printed (PROGRESS_EVERY_MS unless a test wants it sooner). */
+  progressEveryMs?: number;
 }
 
 export const EVAL_EXIT = { ok: 0, badInput: 2, modelUnavailable: 3, interrupted: 130 } as const;
 
-/** The sample bundled with the repository (data/README.md). */
+/** The Moral Stories sample bundled in the repository (data/README.md). */
 export const DEFAULT_DATA_PATH = MORAL_STORIES_SAMPLE;
 
-export const EVAL_USAGE = `usage: normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate]
-                      [--method structured|fast|both] [--limit N] [--concurrency N] [--out DIR]
-                      [--target-precision P]
+export const EVAL_USAGE = `usage: normguard eval [--data FILE | --from-cases --workspace ID] [--frame check|evaluate|both]
+                      [--method ${verdictMethodSchema.options.join('|')}|both|all] [--limit N] [--concurrency N]
+                      [--out DIR] [--target-precision P]
 `;
 
 /** `normguard eval`: runs a labelled set through the configured model and writes the report. */
@@ -52,7 +56,7 @@ export async function runEval(args: string[], config: Config, io: EvalIo): Promi
   try {
     let set: EvalSet;
     if (options.source.kind === 'moral-stories') {
-      set = await loadMoralStoriesSet(dataPath(options.source.dataPath, io.cwd), options.limit);
+      set = await loadDataSet(dataPath(options.source.dataPath, io.cwd), options.limit);
       core = createEngine(config, { logger, awaitCalibration: true });
     } else {
       // Answers must come from the model, not from the assessment cache the service filled.
@@ -97,29 +101,27 @@ async function loadCases(core: App, workspaceId: string, limit: number | undefin
 
 async function evaluate(core: Engine, set: EvalSet, options: EvalOptions, config: Config, io: EvalIo): Promise<number> {
   const methods: VerdictMethod[] = options.methods ?? [set.kind === 'cases' ? config.NORMGUARD_PASSIVE_METHOD : config.NORMGUARD_VERDICT_METHOD];
+  const { frames } = options;
   const concurrency = options.concurrency ?? config.NORMGUARD_SLOTS * config.OLLAMA_HOST.length;
   const outDir = resolve(io.cwd, options.outDir ?? join('eval-out', timestamp(new Date(core.clock.now()))));
   const manifest: RunManifest = {
-    version: 1,
+    version: 2,
     set: { kind: set.kind, identity: set.identity, description: set.description },
-    frame: options.frame,
+    frames,
     methods,
     model: config.NORMGUARD_MODEL,
     createdAt: core.clock.now(),
   };
   const run = await openRunDir(outDir, manifest);
+  const model = await probeModel(config.OLLAMA_HOST, config.NORMGUARD_MODEL);
   const results = new Map<string, ItemResult>(run.finished);
-  const tasks: EvalTask[] = [];
-  for (const item of set.items) {
-    for (const method of methods) {
-      const done = results.get(resultKey(item.id, method));
-      // A case re-decided since the last run has a new label: ask again.
-      if (done === undefined || done.label !== item.label) tasks.push({ item, method });
-    }
-  }
-  const total = set.items.length * methods.length;
+  const tasks = pendingTasks(set, frames, methods, results);
+  const total = set.items.length * frames.length * methods.length;
   const resumedNote = run.resumed ? ` (continuing: ${total - tasks.length} done${run.retried > 0 ? `, ${run.retried} failed before and retried` : ''})` : '';
-  io.stderr(`normguard eval: ${set.items.length} items × ${methods.join(' + ')}, ${tasks.length} to run${resumedNote}; writing to ${outDir}\n`);
+  io.stderr(
+    `normguard eval: ${set.items.length} items × ${frames.map((f) => FRAME_IDS[f]).join(' + ')} × ${methods.join(' + ')}, ${tasks.length} to run${resumedNote}; ` +
+      `model ${model.name}${model.simulator ? ' (the Ollama SIMULATOR, not a real model)' : ''}; writing to ${outDir}\n`,
+  );
 
   const stop = new AbortController();
   void io.stopSignal?.then(() => stop.abort());
@@ -127,28 +129,29 @@ async function evaluate(core: Engine, set: EvalSet, options: EvalOptions, config
   let unavailableNow = 0;
   let lastError: ItemResult['error'];
   let recorded = 0;
-  const step = Math.max(1, Math.ceil(tasks.length / 10));
+  const progress = new Progress({ total: tasks.length, clock: core.clock, write: io.stderr, everyMs: io.progressEveryMs });
+  progress.start();
   const outcome = await runTasks(tasks, {
     assess: (request) => core.assessor.assess(request),
-    strategy: EVAL_FRAMES[options.frame],
     concurrency,
     deadlineMs: config.NORMGUARD_PASSIVE_DEADLINE_MS,
     clock: core.clock,
     signal: stop.signal,
     onResult: (result) => {
       appendResult(outDir, result);
-      results.set(resultKey(result.id, result.method), result);
+      results.set(resultKey(result.id, result.frame, result.method), result);
       recorded++;
+      progress.record(result.error !== undefined);
       if (result.error) {
         failedNow++;
         lastError = result.error;
         if ((MODEL_UNAVAILABLE_CODES as ReadonlySet<string>).has(result.error.code)) unavailableNow++;
       }
-      if (tasks.length >= 20 && recorded % step === 0) io.stderr(`normguard eval: ${recorded}/${tasks.length}${failedNow > 0 ? ` (${failedNow} failed)` : ''}\n`);
     },
-  });
+  }).finally(() => progress.stop());
+  if (tasks.length > 0) io.stderr(progress.line());
 
-  const report = buildReport({ set, model: config.NORMGUARD_MODEL, frame: options.frame, methods, concurrency, outDir, results, targetPrecision: options.targetPrecision, now: new Date(core.clock.now()) });
+  const report = buildReport({ set, model, frames, methods, concurrency, outDir, results, targetPrecision: options.targetPrecision, now: new Date(core.clock.now()) });
   await writeFile(join(outDir, REPORT_JSON_FILE), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(outDir, REPORT_HTML_FILE), renderHtml(report));
   io.stdout(formatTable(report));
@@ -167,6 +170,20 @@ async function evaluate(core: Engine, set: EvalSet, options: EvalOptions, config
   }
   if (failedNow > 0) io.stderr(`normguard eval: ${failedNow} item(s) failed and are recorded with their error; the same command with --out ${outDir} retries only them\n`);
   return EVAL_EXIT.ok;
+}
+
+/** Every (item, frame, method) without a finished answer; a case re-decided since the last run has a new label, so it is asked again. */
+function pendingTasks(set: EvalSet, frames: readonly EvalFrame[], methods: readonly VerdictMethod[], results: ReadonlyMap<string, ItemResult>): EvalTask[] {
+  const tasks: EvalTask[] = [];
+  for (const item of set.items) {
+    for (const frame of frames) {
+      for (const method of methods) {
+        const done = results.get(resultKey(item.id, frame, method));
+        if (done === undefined || done.label !== item.label) tasks.push({ item, frame, method });
+      }
+    }
+  }
+  return tasks;
 }
 
 /** A directory name that sorts by time and is valid on every file system. */

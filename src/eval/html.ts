@@ -4,6 +4,7 @@ import { esc } from './escape.js';
 import { fixed3, ms, percent, tokens } from './format.js';
 import type { EvalReport, MethodReport } from './report.js';
 import { latencyHistogramSvg, normErrorsSvg } from './svg.js';
+import { frameLabelSvg, prCurveSvg, reliabilitySvg } from './svg-quality.js';
 import { LABELS, type Label } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ import { LABELS, type Label } from './types.js';
  * or network requests, so it opens offline and can be attached to an issue or an e-mail.
  */
 export function renderHtml(report: EvalReport): string {
-  const title = `normguard eval — ${report.set.kind === 'cases' ? 'moderators’ decisions' : 'Moral Stories'} — ${report.model}`;
+  const title = `normguard eval — ${SET_TITLES[report.set.kind]} — ${report.model.name}${report.model.simulator ? ' (simulator)' : ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -26,6 +27,7 @@ export function renderHtml(report: EvalReport): string {
 <h1>normguard evaluation</h1>
 <p class="meta">${meta(report)}</p>
 </header>
+${simulatorBanner(report)}
 ${banner(report)}
 ${report.complete ? '' : `<div id="incomplete-banner" class="banner banner-incomplete" role="note"><strong>Incomplete run.</strong> ${report.byMethod.filter((m) => m.pending > 0).map((m) => `${m.pending} ${esc(m.method)}`).join(', ')} item(s) have not run yet; run the same command with the same <code>--out</code> to finish.</div>`}
 <section id="headline">
@@ -33,6 +35,7 @@ ${report.complete ? '' : `<div id="incomplete-banner" class="banner banner-incom
 ${report.byMethod.map(tiles).join('\n')}
 ${agreement(report)}
 </section>
+${qualitySection(report)}
 ${report.byMethod.map(methodSection).join('\n')}
 ${HOW_TO_READ}
 <footer>Generated ${esc(report.generatedAt)} from <code>${esc(report.outDir)}</code> · data ${esc(report.set.identity)}</footer>
@@ -42,10 +45,16 @@ ${HOW_TO_READ}
 `;
 }
 
+const SET_TITLES: Record<EvalReport['set']['kind'], string> = { 'moral-stories': 'Moral Stories', cases: 'moderators’ decisions', labelled: 'labelled items' };
+
 function meta(r: EvalReport): string {
+  const m = r.model;
   return [
-    `model <strong>${esc(r.model)}</strong>`,
-    `frame <strong>${esc(r.frame.name)}</strong> (${esc(r.frame.id)})`,
+    `model <strong>${esc(m.name)}</strong>`,
+    `digest <code class="digest">${esc(m.digest ? m.digest.slice(0, 12) : 'unknown')}</code>`,
+    `Ollama <span class="hosts">${m.hosts.map((h, i) => `${esc(h)} (${esc(m.versions[i] ?? 'no answer')})`).join(', ')}</span>`,
+    `run on <span class="run-host">${esc(m.runHost)}</span>`,
+    `frames <strong>${r.frames.map((f) => `${esc(f.id)} (${esc(f.name)})`).join(' + ')}</strong>`,
     `method <strong>${r.methods.map(esc).join(' + ')}</strong>`,
     `${r.set.items} items from ${r.set.records} ${r.set.kind === 'cases' ? 'cases' : 'records'}`,
     `<span class="source">${esc(r.set.description)}</span>`,
@@ -58,15 +67,34 @@ function banner(r: EvalReport): string {
   return `<div id="set-banner" class="banner ${training ? 'banner-training' : 'banner-unbiased'}" data-set-kind="${esc(r.set.kind)}" role="note"><strong>${heading}</strong> ${esc(r.set.caveat)}</div>`;
 }
 
+function simulatorBanner(r: EvalReport): string {
+  if (!r.model.simulator) return '';
+  return `<div id="simulator-banner" class="banner banner-simulator" role="note"><strong>Simulator.</strong> These answers came from normguard’s Ollama simulator (${esc(r.model.versions.filter((v) => v !== null).join(', '))}), not from a model. They measure the pipeline around the model, not the model.</div>`;
+}
+
+function qualitySection(r: EvalReport): string {
+  const ms = r.byMethod;
+  return `<section id="quality">
+<h2>Across frames and methods</h2>
+<div class="row">
+<figure><figcaption>Frame × label <span>share judged impermissible</span></figcaption>${frameLabelSvg('frame-label', ms)}</figure>
+<figure><figcaption>Precision–recall <span>as the score threshold falls</span></figcaption>${prCurveSvg('pr-curve', ms.map((m) => ({ method: m.method, points: m.prCurve })))}</figure>
+<figure><figcaption>Reliability diagram <span>${ms.map((m) => `${esc(m.method)}: ECE ${fixed3(m.reliability?.ece ?? null)}`).join(' · ')}</span></figcaption>${reliabilitySvg('reliability', ms.map((m) => ({ method: m.method, bins: m.reliability?.bins ?? [] })))}</figure>
+</div>
+</section>`;
+}
+
 const TILES: Array<{ key: string; name: string; value: (m: MethodReport) => string }> = [
   { key: 'accuracy', name: 'accuracy', value: (m) => fixed3(m.scores.accuracy) },
   { key: 'precision', name: 'precision', value: (m) => fixed3(m.scores.precision) },
   { key: 'recall', name: 'recall', value: (m) => fixed3(m.scores.recall) },
   { key: 'f1', name: 'F1', value: (m) => fixed3(m.scores.f1) },
   { key: 'unclear-rate', name: 'unclear', value: (m) => percent(m.scores.unclearRate) },
-  { key: 'p50', name: 'p50 ms', value: (m) => ms(m.latencyMs.p50) },
-  { key: 'p95', name: 'p95 ms', value: (m) => ms(m.latencyMs.p95) },
-  { key: 'tokens', name: 'tokens / item', value: (m) => tokens(m.tokensPerItem?.total) },
+  { key: 'false-refusal', name: 'false refusal S3', value: (m) => percent(m.falseRefusalRate) },
+  { key: 'false-validation', name: 'false valid. S2', value: (m) => percent(m.falseValidationRate) },
+  { key: 'auroc', name: 'score AUROC', value: (m) => fixed3(m.auroc) },
+  { key: 'mean-ms', name: 'model ms / ask', value: (m) => ms(m.latencyMs.mean) },
+  { key: 'tokens', name: 'tokens / ask', value: (m) => tokens(m.tokensPerItem?.total) },
   { key: 'errors', name: 'errors', value: (m) => String(m.errors) },
 ];
 
@@ -94,6 +122,7 @@ function methodSection(m: MethodReport): string {
 </div>
 <figure><figcaption>Misjudged norms <span>${m.normErrors.length} norm(s) with errors${m.normErrors.length > 15 ? ', top 15 shown' : ''}</span></figcaption>${normErrorsSvg(`norm-errors-${m.method}`, m.normErrors)}</figure>
 ${m.calibration ? calibrationBlock(m.method, m.calibration) : ''}
+${Object.keys(m.fallbacks).length > 0 ? `<p class="fallbacks">Answered by another method: ${Object.entries(m.fallbacks).map(([why, n]) => `${n} × ${esc(why)}`).join('; ')}.</p>` : ''}
 ${errors.length > 0 ? `<p class="errors" data-errors="${m.errors}">Failed items: ${errors.map(([code, n]) => `${esc(code)} ${n}`).join(', ')}. They are in items.jsonl with their error; rerunning with the same <code>--out</code> retries only them.</p>` : ''}
 </section>`;
 }
@@ -136,6 +165,10 @@ const HOW_TO_READ = `<section id="how-to-read">
 <dt>precision</dt><dd>Of the actions the model called impermissible, the share that were: how often a flag is worth a moderator’s time.</dd>
 <dt>recall</dt><dd>Of the impermissible actions, the share the model called impermissible (an <em>unclear</em> counts as a miss, as the policy stays silent on it).</dd>
 <dt>F1</dt><dd>The harmonic mean of precision and recall. A dash means the ratio is undefined (nothing to divide by).</dd>
+<dt>false refusal</dt><dd>S3 (“is it permissible…”) on permissible items: the share judged impermissible. The model was trained on S3 with immoral actions only, so a high rate is its prior, not its judgement.</dd>
+<dt>false validation</dt><dd>S2 (“what is the moral evaluation…”) on impermissible items: the share judged permissible. S2 was trained on moral actions only.</dd>
+<dt>score AUROC</dt><dd>The chance that an impermissible item gets a higher calibrated score than a permissible one (0.5 is chance, 1 perfect). A dash: the method gives no score.</dd>
+<dt>reliability</dt><dd>Items binned by score; a calibrated score lies on the diagonal (of the items scored 0.7, 70% are impermissible). The calibration error is the items-weighted mean distance from it.</dd>
 <dt>unclear</dt><dd>Share of answered items with the verdict <em>unclear</em> (including output that could not be read).</dd>
 <dt>p50 / p95</dt><dd>Median and 95th-percentile model time per item (nearest rank), every turn of the method included.</dd>
 <dt>tokens / item</dt><dd>Mean prompt plus completion tokens per item.</dd>
@@ -155,9 +188,10 @@ h3{font-size:15px;margin:16px 0 8px}
 .banner{border-radius:8px;padding:12px 16px;margin:0 0 16px;border:1px solid}
 .banner-training{background:#fef3c7;border-color:#f59e0b;color:#78350f}
 .banner-unbiased{background:#dcfce7;border-color:#16a34a;color:#14532d}
+.banner-simulator{background:#ede9fe;border-color:#7c3aed;color:#3b0764}
 .banner-incomplete{background:#fee2e2;border-color:#dc2626;color:#7f1d1d}
 section{background:#fff;border:1px solid #e4e4e7;border-radius:10px;padding:18px 20px;margin:0 0 18px}
-.tiles{display:grid;grid-template-columns:120px repeat(9,1fr);gap:8px;margin:0 0 10px;align-items:stretch}
+.tiles{display:grid;grid-template-columns:110px repeat(11,1fr);gap:8px;margin:0 0 10px;align-items:stretch}
 .tiles-method{font-weight:600;display:flex;flex-direction:column;justify-content:center}
 .tiles-method span{font-weight:400;color:#71717a;font-size:12px}
 .tile{background:#f8fafc;border:1px solid #e4e4e7;border-radius:8px;padding:8px 6px;text-align:center}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { NormguardError } from '../errors.js';
+import { isLabelledRecord, parseLabelled } from './labelled.js';
 import type { EvalItem, EvalSet } from './types.js';
 
 const text = z
@@ -67,8 +68,12 @@ export function storyItems(story: Story): EvalItem[] {
   ];
 }
 
-/** Reads a Moral Stories file into an evaluation set of its first `limit` records. */
-export async function loadMoralStoriesSet(path: string, limit?: number): Promise<EvalSet> {
+/**
+ * Reads a data file into an evaluation set of its first `limit` records: Moral Stories records
+ * (two items each), or labelled chat items (data/chat-moderation-heldout.md), told apart by the
+ * first record's keys.
+ */
+export async function loadDataSet(path: string, limit?: number): Promise<EvalSet> {
   let content: string;
   try {
     content = await readFile(path, 'utf8');
@@ -77,14 +82,22 @@ export async function loadMoralStoriesSet(path: string, limit?: number): Promise
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new NormguardError('BAD_INPUT', `cannot read the data set ${path}: ${why}`);
   }
+  const identity = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+  if (isLabelledRecord(firstRecord(content))) {
+    const items = parseLabelled(content, path).slice(0, limit);
+    return { kind: 'labelled', description: path, identity, records: items.length, items };
+  }
   const stories = parseStories(content, path).slice(0, limit);
-  return {
-    kind: 'moral-stories',
-    description: path,
-    identity: `sha256:${createHash('sha256').update(content).digest('hex')}`,
-    records: stories.length,
-    items: stories.flatMap(storyItems),
-  };
+  return { kind: 'moral-stories', description: path, identity, records: stories.length, items: stories.flatMap(storyItems) };
+}
+
+function firstRecord(content: string): unknown {
+  const line = content.split('\n').find((l) => l.trim().length > 0);
+  try {
+    return line === undefined ? null : JSON.parse(line);
+  } catch {
+    return null;
+  }
 }
 
 function bad(source: string, line: number, message: string): NormguardError {

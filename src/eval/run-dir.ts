@@ -44,8 +44,8 @@ export async function openRunDir(dir: string, manifest: RunManifest): Promise<Op
   checkSameRun(dir, parseManifest(existing, manifestPath), manifest);
   const { results, truncatedLine } = parseItems(itemsText ?? '', join(dir, ITEMS_FILE));
   const finished = new Map<string, ItemResult>();
-  for (const r of results) if (r.error === undefined) finished.set(resultKey(r.id, r.method), r);
-  const retried = results.filter((r) => r.error !== undefined && !finished.has(resultKey(r.id, r.method))).length;
+  for (const r of results) if (r.error === undefined) finished.set(resultKey(r.id, r.frame, r.method), r);
+  const retried = results.filter((r) => r.error !== undefined && !finished.has(resultKey(r.id, r.frame, r.method))).length;
   // Keep one line per finished item: failed lines are about to be retried, a half line is noise.
   if (truncatedLine || finished.size !== results.length) await rewrite(join(dir, ITEMS_FILE), [...finished.values()]);
   return { dir, resumed: true, finished, retried, truncatedLine };
@@ -93,6 +93,9 @@ function parseManifest(text: string, path: string): RunManifest {
   } catch {
     throw new NormguardError('BAD_INPUT', `${path} is not valid JSON; choose another --out`);
   }
+  if (typeof json === 'object' && json !== null && (json as { version?: unknown }).version === 1) {
+    throw new NormguardError('BAD_INPUT', `${path} is from an older normguard eval (one frame per run); choose another --out`);
+  }
   const parsed = runManifestSchema.safeParse(json);
   if (!parsed.success) throw new NormguardError('BAD_INPUT', `${path} is not a normguard eval manifest; choose another --out`);
   return parsed.data;
@@ -104,7 +107,7 @@ function checkSameRun(dir: string, was: RunManifest, now: RunManifest): void {
   if (was.set.kind !== now.set.kind || was.set.identity !== now.set.identity) {
     differences.push(`data: it measured ${was.set.description} (${was.set.identity}), this run ${now.set.description} (${now.set.identity})`);
   }
-  if (was.frame !== now.frame) differences.push(`--frame: it used ${was.frame}, this run ${now.frame}`);
+  if ([...was.frames].sort().join() !== [...now.frames].sort().join()) differences.push(`--frame: it used ${was.frames.join('+')}, this run ${now.frames.join('+')}`);
   if ([...was.methods].sort().join() !== [...now.methods].sort().join()) differences.push(`--method: it used ${was.methods.join('+')}, this run ${now.methods.join('+')}`);
   if (was.model !== now.model) differences.push(`model: it asked "${was.model}", this run "${now.model}" (NORMGUARD_MODEL)`);
   if (differences.length > 0) {

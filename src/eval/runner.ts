@@ -1,17 +1,17 @@
 import type { AssessRequest } from '../assessment/assessor.js';
-import type { Assessment, Strategy, VerdictMethod } from '../assessment/types.js';
+import type { Assessment, VerdictMethod } from '../assessment/types.js';
 import type { Clock } from '../clock.js';
 import { NormguardError } from '../errors.js';
-import type { EvalItem, ItemResult } from './types.js';
+import { EVAL_FRAMES, type EvalFrame, type EvalItem, type ItemResult } from './types.js';
 
 export interface EvalTask {
   item: EvalItem;
+  frame: EvalFrame;
   method: VerdictMethod;
 }
 
 export interface RunnerDeps {
   assess: (request: AssessRequest) => Promise<Assessment>;
-  strategy: Strategy;
   /** Items in flight at once: more than the model's slots only queues them in the scheduler. */
   concurrency: number;
   /** Each item's budget, queueing and retries included. */
@@ -49,12 +49,12 @@ export async function runTasks(tasks: readonly EvalTask[], deps: RunnerDeps): Pr
   return { recorded, interrupted: deps.signal?.aborted === true };
 }
 
-async function runOne({ item, method }: EvalTask, deps: RunnerDeps): Promise<ItemResult | null> {
-  const base = { id: item.id, method, label: item.label, norm: item.norm };
+async function runOne({ item, frame, method }: EvalTask, deps: RunnerDeps): Promise<ItemResult | null> {
+  const base = { id: item.id, frame, method, label: item.label, norm: item.norm };
   const started = deps.clock.now();
   try {
     const a = await deps.assess({
-      strategy: deps.strategy,
+      strategy: EVAL_FRAMES[frame],
       fields: item.fields,
       method,
       // Review sits between interactive and passive: a batch that still must not be shed.
@@ -66,6 +66,9 @@ async function runOne({ item, method }: EvalTask, deps: RunnerDeps): Promise<Ite
       ...base,
       prediction: a.verdict,
       severity: a.severity,
+      score: scoreOf(a),
+      ...(a.method !== method ? { answeredBy: a.method } : {}),
+      ...(fallbackOf(a) ? { fallback: fallbackOf(a) } : {}),
       latencyMs: Math.round(a.latencyMs),
       tokens: { prompt: a.usage.promptTokens, completion: a.usage.completionTokens },
       modelNorm: a.norm,
@@ -79,10 +82,22 @@ async function runOne({ item, method }: EvalTask, deps: RunnerDeps): Promise<Ite
       ...base,
       prediction: null,
       severity: null,
+      score: null,
       latencyMs: Math.max(0, Math.round(deps.clock.now() - started)),
       tokens: { prompt: 0, completion: 0 },
       error: { code, message },
       at: deps.clock.now(),
     };
   }
+}
+
+/** The calibrated P(impermissible), when the method gives one; anything else (NaN, out of range) is no score. */
+function scoreOf(a: Assessment): number | null {
+  const score = (a as Assessment & { score?: unknown }).score;
+  return typeof score === 'number' && Number.isFinite(score) && score >= 0 && score <= 1 ? score : null;
+}
+
+function fallbackOf(a: Assessment): string | undefined {
+  const fallback = (a as Assessment & { fallback?: unknown }).fallback;
+  return typeof fallback === 'string' && fallback.length > 0 ? fallback : undefined;
 }

@@ -11,13 +11,16 @@ export function formatTable(report: EvalReport): string {
   const out: string[] = [];
   const { set } = report;
   out.push(`normguard eval: ${set.items} items from ${set.records} ${set.kind === 'cases' ? 'cases' : 'records'} (${set.description})`);
-  out.push(`model ${report.model} · frame ${report.frame.name} (${report.frame.id}) · method ${report.methods.join(' + ')} · concurrency ${report.concurrency}`);
+  out.push(...modelLines(report));
+  out.push(`frames ${report.frames.map((f) => `${f.id} (${f.name})`).join(' + ')} · method ${report.methods.join(' + ')} · concurrency ${report.concurrency}`);
   out.push(`note: ${set.caveat}`);
   if (!report.complete) out.push(`incomplete: ${report.byMethod.filter((m) => m.pending > 0).map((m) => `${m.pending} ${m.method}`).join(', ')} item(s) not run yet; rerun with the same --out to finish`);
   out.push('');
   out.push(...metricsTable(report.byMethod));
+  out.push('', 'frame × label: share judged impermissible (the frames were trained on S2 = moral only, S3 = immoral only)');
+  out.push(...frameLabelTable(report.byMethod));
   for (const m of report.byMethod) {
-    out.push('', `confusion matrix, ${m.method} (rows = label, columns = verdict)`);
+    out.push('', `confusion matrix, ${m.method}, all frames (rows = label, columns = verdict)`);
     out.push(...confusionTable(m));
   }
   if (report.agreement) {
@@ -42,6 +45,19 @@ export function formatTable(report: EvalReport): string {
     }
   }
   for (const m of report.byMethod) if (m.calibration) out.push('', ...calibrationLines(m.method, m.calibration));
+  for (const m of report.byMethod) {
+    if (m.calibration === null || m.scored === 0) continue;
+    const t = m.scoreThreshold;
+    out.push(
+      t === null
+        ? `score threshold (${m.method}): none reaches a precision of ${m.calibration.targetPrecision} on this set`
+        : `score threshold (${m.method}): flag at score ≥ ${t.threshold.toFixed(3)} for precision ${fixed3(t.precision)}, recall ${fixed3(t.recall)}`,
+    );
+  }
+  for (const m of report.byMethod) {
+    const entries = Object.entries(m.fallbacks);
+    if (entries.length > 0) out.push('', `answered by another method (${m.method}): ${entries.map(([why, n]) => `${n} × ${why}`).join('; ')}`);
+  }
   const errors = report.byMethod.filter((m) => m.errors > 0);
   if (errors.length > 0) {
     out.push('', 'errors:');
@@ -59,14 +75,37 @@ function metricsTable(methods: readonly MethodReport[]): string[] {
     ['recall (impermissible)', (m) => fixed3(m.scores.recall)],
     ['F1 (impermissible)', (m) => fixed3(m.scores.f1)],
     ['unclear rate', (m) => percent(m.scores.unclearRate)],
+    ['false refusal (S3, moral)', (m) => percent(m.falseRefusalRate)],
+    ['false validation (S2, imm.)', (m) => percent(m.falseValidationRate)],
+    ['score AUROC', (m) => fixed3(m.auroc)],
+    ['score calibration error', (m) => fixed3(m.reliability?.ece ?? null)],
+    ['asks with a score', (m) => `${m.scored}/${m.answered}`],
+    ['model ms per ask (mean)', (m) => ms(m.latencyMs.mean)],
     ['latency p50 (ms)', (m) => ms(m.latencyMs.p50)],
     ['latency p95 (ms)', (m) => ms(m.latencyMs.p95)],
-    ['tokens per item', (m) => tokens(m.tokensPerItem?.total)],
+    ['tokens per ask', (m) => tokens(m.tokensPerItem?.total)],
   ];
   const width = 27;
   const col = 14;
   const lines = [`${''.padEnd(width)}${methods.map((m) => m.method.padStart(col)).join('')}`];
   for (const [name, value] of rows) lines.push(`${name.padEnd(width)}${methods.map((m) => value(m).padStart(col)).join('')}`);
+  return lines;
+}
+
+function modelLines(r: EvalReport): string[] {
+  const m = r.model;
+  const lines = [`model ${m.name} · digest ${m.digest ? m.digest.slice(0, 12) : 'unknown'} · Ollama ${m.hosts.map((h, i) => `${h} (${m.versions[i] ?? 'no answer'})`).join(', ')} · run on ${m.runHost}`];
+  if (m.simulator) lines.push('SIMULATOR: these answers came from normguard\'s Ollama simulator, not from a model; they measure the pipeline, not the model.');
+  return lines;
+}
+
+function frameLabelTable(methods: readonly MethodReport[]): string[] {
+  const lines = [`${'method'.padEnd(14)}${'frame'.padEnd(8)}${'permissible'.padStart(14)}${'impermissible'.padStart(16)}${'AUROC'.padStart(8)}`];
+  for (const m of methods) {
+    for (const c of m.frames) {
+      lines.push(`${m.method.padEnd(14)}${c.id.padEnd(8)}${percent(c.flaggedRate.permissible).padStart(14)}${percent(c.flaggedRate.impermissible).padStart(16)}${fixed3(c.auroc).padStart(8)}`);
+    }
+  }
   return lines;
 }
 

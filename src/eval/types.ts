@@ -10,18 +10,21 @@ export type Label = z.infer<typeof labelSchema>;
 export const EVAL_FRAMES = { check: 'permissibility', evaluate: 'evaluation' } as const satisfies Record<string, Strategy>;
 export const evalFrameSchema = z.enum(['check', 'evaluate']);
 export type EvalFrame = z.infer<typeof evalFrameSchema>;
+/** Both frames, S2 first: every item is asked in each (the cross-frame cells the model never saw in training). */
+export const ALL_EVAL_FRAMES: readonly EvalFrame[] = ['evaluate', 'check'];
+export const FRAME_IDS: Record<EvalFrame, 'S2' | 'S3'> = { evaluate: 'S2', check: 'S3' };
 
 /** One labelled action to audit. */
 export interface EvalItem {
   /** Stable across runs: resuming matches finished work by it. */
   id: string;
   label: Label;
-  /** The norm the item is about: Moral Stories' own norm, or for a case the norm named when it was flagged. */
+  /** The norm the item is about: Moral Stories' own norm, for a case the norm named when it was flagged, for a labelled chat item its kind. */
   norm: string;
   fields: { situation: string; intent: string; action: string };
 }
 
-export const SET_KINDS = ['moral-stories', 'cases'] as const;
+export const SET_KINDS = ['moral-stories', 'cases', 'labelled'] as const;
 export type SetKind = (typeof SET_KINDS)[number];
 
 /** The labelled set an evaluation runs over. */
@@ -39,14 +42,20 @@ export interface EvalSet {
 /** One line of items.jsonl: what one verdict method said about one item. */
 export const itemResultSchema = z.object({
   id: z.string().min(1),
+  frame: evalFrameSchema,
   method: verdictMethodSchema,
   label: labelSchema,
   norm: z.string(),
   /** Null when the item failed (see `error`). */
   prediction: verdictSchema.nullable(),
   severity: severitySchema.nullable(),
+  /** The calibrated P(impermissible) the method gave, or null when it gives none. */
+  score: z.number().min(0).max(1).nullable().default(null),
   latencyMs: z.number().nonnegative(),
   tokens: z.object({ prompt: z.number().int().nonnegative(), completion: z.number().int().nonnegative() }),
+  /** The method that answered when it is not the one asked for (e.g. `contrast` without logprobs), and why. */
+  answeredBy: z.string().optional(),
+  fallback: z.string().optional(),
   /** The norm the model named, to read a misjudgement by. */
   modelNorm: z.string().nullable().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
@@ -62,15 +71,15 @@ export function isAnswered(r: ItemResult): r is AnsweredResult {
   return r.error === undefined && r.prediction !== null && r.severity !== null;
 }
 
-export function resultKey(id: string, method: VerdictMethod): string {
-  return `${method}\u0000${id}`;
+export function resultKey(id: string, frame: EvalFrame, method: VerdictMethod): string {
+  return `${method}\u0000${frame}\u0000${id}`;
 }
 
 /** run.json: what a run measured, so a resumption cannot mix in answers to a different question. */
 export const runManifestSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   set: z.object({ kind: z.enum(SET_KINDS), identity: z.string(), description: z.string() }),
-  frame: evalFrameSchema,
+  frames: z.array(evalFrameSchema).min(1),
   methods: z.array(verdictMethodSchema).min(1),
   model: z.string(),
   createdAt: z.number().int().nonnegative(),

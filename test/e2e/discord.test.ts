@@ -238,6 +238,21 @@ describe('Discord: every interaction answered', () => {
   });
 });
 
+describe('Discord: the card before the DM', () => {
+  it('uphold redraws the moderator’s card before the author’s notice is sent', async () => {
+    const { card, caseId } = await flagOne();
+    const { id } = await click(`ng:uphold:${caseId}`, card.id, users.mod, MOD_PERMS);
+    await w.discord.waitForInteractionReply(id);
+    const dmChannel = w.discord.dmChannel(users.alice);
+    await w.discord.waitForRest('POST', `/channels/${dmChannel}/messages`);
+    const order = w.discord.rest.map((r, i) => ({ r, i }));
+    const cardEdit = order.find(({ r }) => r.method === 'PATCH' && /\/messages\/(@original|%40original)$/.test(r.path))?.i ?? -1;
+    const notice = order.find(({ r }) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages`)?.i ?? -1;
+    expect(cardEdit).toBeGreaterThanOrEqual(0);
+    expect(cardEdit).toBeLessThan(notice);
+  });
+});
+
 describe('Discord: command registration', () => {
   it('overwrites the guild command set idempotently, derived from commands/', async () => {
     for (let i = 0; i < 2; i++) await registerDiscordCommands({ token: DISCORD_TOKEN, apiUrl: w.discord.apiUrl, guildId });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatCacheBench, runCacheBench } from '../../bench/caches.js';
-import { runEconomy } from '../../bench/gpu-economy.js';
+import { runBiasGrid, runEconomy } from '../../bench/gpu-economy.js';
+import { runHeldout } from '../../bench/heldout.js';
 import { runIngest } from '../../bench/ingest.js';
 import { runInteractive } from '../../bench/interactive.js';
 import { runMemory } from '../../bench/memory.js';
@@ -59,13 +60,29 @@ describe('bench (smoke run with tiny sizes)', () => {
     expect(Number.isFinite(parts.interactive.ratio) && parts.interactive.ratio > 0).toBe(true);
   }, 60_000);
 
-  it('GPU economy: normguard flags what the naive bot flags, for less GPU time', async () => {
+  it('GPU economy under the prior persona: flags judged against the ground truth, for less GPU time', async () => {
     parts.economy = await runEconomy({ latency: fast, messages: 80, timeScale: 10 });
+    expect(parts.economy.persona).toEqual({ kind: 'prior' });
     expect(parts.economy.gpuTimeRatio).toBeGreaterThan(0);
     expect(parts.economy.gpuTimeRatio).toBeLessThan(1);
     expect(parts.economy.naive.modelCalls).toBe(160);
-    expect(parts.economy.flagsMissed).toBe(0);
     expect(parts.economy.normguard.shed).toBe(0);
+    const { normguard, naive } = parts.economy.quality;
+    expect(normguard.positives).toBeGreaterThan(0);
+    expect(naive.positives).toBe(normguard.positives);
+    expect(normguard.truePositives).toBeLessThanOrEqual(normguard.flags);
+  }, 60_000);
+
+  it('bias grid: one point per bias, both bots at each', async () => {
+    parts.grid = await runBiasGrid({ latency: fast, messages: 40, timeScale: 10 }, [0, 3]);
+    expect(parts.grid.map((g) => g.bias)).toEqual([0, 3]);
+    for (const g of parts.grid) expect(g.gpuTimeRatio).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('held-out set through POST /v1/assess and passive monitoring', async () => {
+    parts.heldout = await runHeldout({ limit: 12, biases: [0], knowledge: ['labels'] });
+    expect(parts.heldout.map((r) => r.surface)).toEqual(['check', 'passive']);
+    for (const r of parts.heldout) expect(r.quality).toMatchObject({ n: 12, failed: 0 });
   }, 60_000);
 
   it('memory, in a child process', async () => {
@@ -78,14 +95,19 @@ describe('bench (smoke run with tiny sizes)', () => {
 
   it('report: every headline metric, judged against its target, and a table', () => {
     const results = buildResults(parts as Parts, { quick: true, latency: fast, machine: machine(), startedAt: new Date(), durationS: 1 });
-    for (const key of ['ingest_msgs_per_s', 'saturation_efficiency', 'interactive_p99_ratio', 'gpu_time_ratio_vs_naive', 'flags_missed_vs_naive', 'rss_mb_after_1m'] as const) {
+    for (const key of ['ingest_msgs_per_s', 'saturation_efficiency', 'interactive_p99_ratio', 'gpu_time_ratio_vs_naive', 'flag_precision', 'flag_recall', 'heldout_passive_precision', 'heldout_check_recall', 'rss_mb_after_run'] as const) {
       expect(typeof results[key]).toBe('number');
       expect(Number.isFinite(results[key])).toBe(true);
     }
     expect(typeof results.rss_growing_when_warm).toBe('boolean');
+    expect(results.memory_messages).toBe(4_000);
     expect(results.targets).toHaveLength(TARGETS.length);
     const printed = table(results);
+    // Every target is one row of the table, and nothing else is: the summary counts the same rows.
     for (const t of TARGETS) expect(printed).toContain(t.metric);
+    const rows = printed.split('\n').filter((l) => / (yes|NO)$/.test(l.trimEnd()));
+    expect(rows).toHaveLength(results.targets.length);
+    expect(results.targets_met).toBe(results.targets.filter((t) => t.met).length);
     expect(JSON.parse(JSON.stringify(results))).toMatchObject({ quick: true, machine: { nproc: expect.any(Number) } });
   });
 });

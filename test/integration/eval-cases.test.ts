@@ -75,8 +75,8 @@ describe('normguard eval --from-cases', () => {
   it("measures the current model against moderators' decisions", async () => {
     const out = freshDir('cases');
     const before = sim.requestsTo('/v1/chat/completions').length;
-    const run = await evalCli(['--from-cases', '--workspace', WS, '--out', out, '--target-precision', '0.9'], { OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_PASSIVE_METHOD: 'fast' });
-    expect(run.stderr).toContain('4 items × fast');
+    const run = await evalCli(['--from-cases', '--workspace', WS, '--frame', 'check', '--out', out, '--target-precision', '0.9'], { OLLAMA_HOST: sim.url, NORMGUARD_DATA_DIR: dataDir, NORMGUARD_PASSIVE_METHOD: 'fast' });
+    expect(run.stderr).toContain('4 items × S3 × fast');
     expect(run.code).toBe(0);
 
     const report = readReport(out);

@@ -56,7 +56,8 @@ describe('the HTML report in headless Chromium', () => {
     const source = readFileSync(html, 'utf8');
     // Self-contained: nothing to fetch, nothing to run.
     expect(source).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc=/i);
-    expect((source.match(/https?:\/\/[^"\s]*/g) ?? []).every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
+    // The only URLs: the SVG namespace, and the Ollama host named as text.
+    expect((source.match(/https?:\/\/[^"\s]*/g) ?? []).every((u) => u === 'http://www.w3.org/2000/svg' || u === sim.url)).toBe(true);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     const screenshot = join(ARTIFACTS, 'eval-report.png');
@@ -67,11 +68,11 @@ describe('the HTML report in headless Chromium', () => {
     const report = readReport(join(out, 'run'));
     for (const method of ['structured', 'fast']) {
       // Known answers: 3 + 3 right, one wrong flag, one miss.
-      expect(cell(dom, method, 'permissible', 'permissible')).toEqual({ count: '3', shown: '3' });
-      expect(cell(dom, method, 'permissible', 'impermissible')).toEqual({ count: '1', shown: '1' });
+      expect(cell(dom, method, 'permissible', 'permissible')).toEqual({ count: '6', shown: '6' });
+      expect(cell(dom, method, 'permissible', 'impermissible')).toEqual({ count: '2', shown: '2' });
       expect(cell(dom, method, 'permissible', 'unclear')).toEqual({ count: '0', shown: '0' });
-      expect(cell(dom, method, 'impermissible', 'permissible')).toEqual({ count: '1', shown: '1' });
-      expect(cell(dom, method, 'impermissible', 'impermissible')).toEqual({ count: '3', shown: '3' });
+      expect(cell(dom, method, 'impermissible', 'permissible')).toEqual({ count: '2', shown: '2' });
+      expect(cell(dom, method, 'impermissible', 'impermissible')).toEqual({ count: '6', shown: '6' });
       expect(cell(dom, method, 'impermissible', 'unclear')).toEqual({ count: '0', shown: '0' });
 
       expect(dom).toMatch(new RegExp(`<div class="tile" data-metric="accuracy" data-method="${method}"><div class="value">0\\.750</div>`));
@@ -80,7 +81,7 @@ describe('the HTML report in headless Chromium', () => {
       const histogram = new RegExp(`<svg [^>]*id="latency-histogram-${method}" class="chart latency-histogram"[^>]*>([\\s\\S]*?)</svg>`).exec(dom)?.[1] ?? '';
       const bars = [...histogram.matchAll(/<rect class="bar"[^>]*data-count="(\d+)"/g)].map((m) => Number(m[1]));
       expect(bars.length).toBeGreaterThan(0);
-      expect(bars.reduce((a, b) => a + b, 0)).toBe(8);
+      expect(bars.reduce((a, b) => a + b, 0)).toBe(16);
       expect(histogram).toMatch(/class="marker p50"/);
       expect(histogram).toMatch(/class="marker p95"/);
 
@@ -89,12 +90,22 @@ describe('the HTML report in headless Chromium', () => {
         'You should ask before borrowing things.',
         'You should stand up for your family.',
       ]);
-      expect(norms).toMatch(/<rect class="seg fp" data-count="1"/);
-      expect(norms).toMatch(/<rect class="seg fn" data-count="1"/);
+      expect(norms).toMatch(/<rect class="seg fp" data-count="2"/);
+      expect(norms).toMatch(/<rect class="seg fn" data-count="2"/);
 
       expect(dom).toContain(`id="calibration-${method}"`);
     }
-    expect(report.agreement).toMatchObject({ items: 8, rate: 1, kappa: 1 });
+    expect(report.agreement).toMatchObject({ items: 16, rate: 1, kappa: 1 });
+
+    // Which model answered, and that it was the simulator.
+    expect(dom).toMatch(/<div id="simulator-banner" class="banner banner-simulator"[^>]*><strong>Simulator\.<\/strong> These answers came from normguard’s Ollama simulator \([^)]*-sim\)/);
+    expect(dom).toContain(`<span class="hosts">${sim.url} (`);
+    expect(dom).toMatch(/digest <code class="digest">[0-9a-f]{12}<\/code>/);
+    // Frame × label: each method in S2 and S3; the simulator's keyword rules judge alike in both frames.
+    const shares = [...dom.matchAll(/<g class="fl-cell" data-method="(\w+)" data-frame="(\w+)" data-label="(\w+)" data-share="([\d.]*)"/g)].map((m) => m.slice(1).join(' '));
+    expect(shares).toEqual(['structured', 'fast'].flatMap((m) => ['evaluate', 'check'].flatMap((f) => [`${m} ${f} permissible 0.25`, `${m} ${f} impermissible 0.75`])));
+    expect(dom).toMatch(/<svg [^>]*id="pr-curve" class="chart pr-curve"/);
+    expect(dom).toMatch(/<svg [^>]*id="reliability" class="chart reliability"/);
     expect(dom).toMatch(/<p id="agreement"[^>]*>Agreement between <strong>structured<\/strong> and <strong>fast<\/strong>: same verdict on <strong>100\.0%<\/strong>/);
 
     // The screenshot is kept in test-artifacts/ for people to look at.

@@ -15,8 +15,8 @@ import { labelledActions, loadMoralStories } from '../support/moral-stories.js';
 
 const STORIES = loadMoralStories(30);
 const ITEMS = STORIES.flatMap((s) => [
-  { fields: { situation: s.situation, intent: s.intention, action: s.moral_action }, bad: false },
-  { fields: { situation: s.situation, intent: s.intention, action: s.immoral_action }, bad: true },
+  { fields: { situation: s.situation, intention: s.intention, action: s.moral_action }, bad: false },
+  { fields: { situation: s.situation, intention: s.intention, action: s.immoral_action }, bad: true },
 ]);
 
 const sims: OllamaSimulator[] = [];
@@ -32,7 +32,7 @@ async function simulator(bias: number, extra: SimulatorOptions = {}): Promise<Ol
 
 function assessor(sim: OllamaSimulator, method: VerdictMethod, logger: Logger = silentLogger()): Assessor {
   // Generous deadlines: the figures are what is measured here, not the speed of a loaded machine.
-  const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_SLOTS: '4', NORMGUARD_PASSIVE_QUEUE: '10000', NORMGUARD_MAX_RETRIES: '0', NORMGUARD_PASSIVE_DEADLINE_MS: '120000', NORMGUARD_INTERACTIVE_DEADLINE_MS: '60000', NORMGUARD_COLD_START_TIMEOUT_MS: '60000' });
+  const config = testConfig({ OLLAMA_HOST: sim.url, NORMGUARD_SLOTS: '4', NORMGUARD_PASSIVE_QUEUE: '10000', NORMGUARD_MAX_RETRIES: '0', NORMGUARD_PASSIVE_DEADLINE_MS: '120000', NORMGUARD_INTERACTIVE_DEADLINE_MS: '60000', NORMGUARD_COLD_START_TIMEOUT_MS: '60000', NORMGUARD_REQUEST_TIMEOUT_MS: '30000' });
   const inference = createInference(config, { clock: systemClock, logger });
   const limits = { maxTokens: 300, verdictMaxTokens: 120 };
   const calibration = new Calibrator({ inference: inference.client, limits, clock: systemClock, logger });

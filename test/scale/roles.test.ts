@@ -82,6 +82,18 @@ describe.skipIf(!hasRedisServer)('scale-out roles (real processes, real Redis)',
       backoffMs: 200,
     });
     await gateways[0]!.request('settings', { workspaceId: WS, channels: { c1: { mode: 'flag', unclearToReview: false }, c2: { mode: 'coach', unclearToReview: false } } });
+    // Every process calibrates the frames at start-up (content-free probes, in the background);
+    // the call counts below are about audits, so wait until those probes are done.
+    let last = -1;
+    let quiet = 0;
+    await eventually('the start-up calibration probes to finish', async () => {
+      const busy = sims.some((sim) => sim.stats().inFlight + sim.stats().queued > 0);
+      const now = completions();
+      quiet = !busy && now === last && now >= 6 ? quiet + 1 : 0;
+      last = now;
+      await new Promise((r) => setTimeout(r, 400));
+      return quiet >= 3;
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -106,8 +118,9 @@ describe.skipIf(!hasRedisServer)('scale-out roles (real processes, real Redis)',
       expect(decided?.kind === 'decided' && decided.case?.messageId).toBe(msgs[i]!.messageId);
       expect(await casesFor(msgs[i]!.messageId)).toHaveLength(1);
     }
-    // A flag is two model calls (the fast screen, then the prose for the card).
-    expect(completions() - before).toBe(2 * msgs.length);
+    // A flag is three model calls: the calibrated screen, the prose for the card, and the short
+    // turn that checks the prose agrees with the verdict.
+    expect(completions() - before).toBe(3 * msgs.length);
     const done = await queue.queue.getJobs(['completed'], 0, 100);
     expect(new Set(done.map((j) => j.processedBy?.split('-').at(-2))).size).toBe(2);
     expect(sims.every((s) => s.stats().completed > 0)).toBe(true);
@@ -203,8 +216,8 @@ describe.skipIf(!hasRedisServer)('scale-out roles (real processes, real Redis)',
     expect(result.kind).toBe('decided');
     expect(result.kind === 'decided' && result.case?.messageId).toBe(m.messageId);
     expect(await casesFor(m.messageId)).toHaveLength(1);
-    // The killed worker's call was cut off, not completed: two calls in all (screen + prose).
-    expect(completions() - before).toBe(2);
+    // The killed worker's call was cut off, not completed: three calls in all (screen, prose, check).
+    expect(completions() - before).toBe(3);
     const job = await queue.queue.getJob(active.id!);
     expect(job?.processedBy).not.toBe(active.processedBy);
     expect(await queue.deadLetters()).toEqual([]);

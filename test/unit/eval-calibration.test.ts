@@ -5,7 +5,7 @@ import { calibrate, thresholdConfigLines, type AnsweredResult, type Label } from
 let n = 0;
 function result(label: Label, prediction: Verdict, severity: Severity): AnsweredResult {
   n++;
-  return { id: `i${n}`, method: 'structured', label, norm: 'n', prediction, severity, latencyMs: 1, tokens: { prompt: 1, completion: 1 }, at: 0 };
+  return { id: `i${n}`, frame: 'check', method: 'structured', score: null, label, norm: 'n', prediction, severity, latencyMs: 1, tokens: { prompt: 1, completion: 1 }, at: 0 };
 }
 const rep = (count: number, label: Label, prediction: Verdict, severity: Severity) => Array.from({ length: count }, () => result(label, prediction, severity));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseItem, parseEvalArgs, parseItems, parseStories, storyItems } from '../../src/eval/index.js';
+import { verdictMethodSchema } from '../../src/assessment/types.js';
 import { reviewCaseSchema, type ReviewCase } from '../../src/store/case.js';
 
 const story = { ID: 'S1', norm: 'Be kind.', situation: 'Ann is at school.', intention: 'Ann wants a friend.', moral_action: 'Ann says hello.', moral_consequence: 'x', immoral_action: 'Ann mocks Bo.', immoral_consequence: 'y' };
@@ -29,7 +30,7 @@ describe('Moral Stories JSON Lines', () => {
 });
 
 describe('items.jsonl', () => {
-  const r = { id: 'S1:moral', method: 'fast', label: 'permissible', norm: 'n', prediction: 'permissible', severity: 'none', latencyMs: 3, tokens: { prompt: 1, completion: 2 }, at: 1 };
+  const r = { id: 'S1:moral', frame: 'check', method: 'fast', label: 'permissible', norm: 'n', prediction: 'permissible', severity: 'none', latencyMs: 3, tokens: { prompt: 1, completion: 2 }, at: 1 };
 
   it('drops a half-written last line (a run killed mid-write) and keeps the rest', () => {
     const text = `${line(r)}\n${line({ ...r, id: 'S1:immoral' })}\n{"id":"S2:mo`;
@@ -48,7 +49,7 @@ describe('normguard eval arguments', () => {
   it('has sensible defaults', () => {
     expect(parseEvalArgs([])).toEqual({
       source: { kind: 'moral-stories', dataPath: undefined },
-      frame: 'check',
+      frames: ['evaluate', 'check'],
       methods: undefined,
       limit: undefined,
       concurrency: undefined,
@@ -60,7 +61,7 @@ describe('normguard eval arguments', () => {
   it('reads every option', () => {
     expect(parseEvalArgs(['--data', 'x.jsonl', '--frame', 'evaluate', '--method', 'both', '--limit', '5', '--concurrency', '3', '--out', 'o', '--target-precision', '0.9'])).toEqual({
       source: { kind: 'moral-stories', dataPath: 'x.jsonl' },
-      frame: 'evaluate',
+      frames: ['evaluate'],
       methods: ['structured', 'fast'],
       limit: 5,
       concurrency: 3,
@@ -68,11 +69,14 @@ describe('normguard eval arguments', () => {
       targetPrecision: 0.9,
     });
     expect(parseEvalArgs(['--from-cases', '--workspace', 'G1', '--method', 'fast']).source).toEqual({ kind: 'cases', workspaceId: 'G1' });
+    expect(parseEvalArgs(['--frame', 'both']).frames).toEqual(['evaluate', 'check']);
+    expect(parseEvalArgs(['--frame', 'check']).frames).toEqual(['check']);
+    expect(parseEvalArgs(['--method', 'all']).methods).toEqual(verdictMethodSchema.options);
   });
 
   it.each([
-    [['--frame', 'advise'], '--frame must be check (S3) or evaluate (S2)'],
-    [['--method', 'slow'], '--method must be structured, fast or both'],
+    [['--frame', 'advise'], '--frame must be check (S3), evaluate (S2) or both'],
+    [['--method', 'slow'], `--method must be ${verdictMethodSchema.options.join(', ')}, both (structured and fast) or all`],
     [['--limit', '0'], '--limit must be at least 1'],
     [['--limit', 'ten'], '--limit must be a whole number'],
     [['--target-precision', '1.5'], '--target-precision must be at most 1'],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { VerdictMethod } from '../../src/assessment/types.js';
-import { buildReport, formatTable, renderHtml, resultKey, type EvalSet, type ItemResult } from '../../src/eval/index.js';
+import { buildReport, formatTable, renderHtml, resultKey, type EvalSet, type ItemResult, type ModelIdentity } from '../../src/eval/index.js';
+
+const MODEL: ModelIdentity = { name: 'normguard', digest: 'abc123def4567890', hosts: ['http://gpu-1:11434'], versions: ['0.12.11'], simulator: false, runHost: 'ci-box' };
 
 const EVIL = '<img src=x onerror="alert(1)"> & “friends”';
 const set: EvalSet = {
@@ -17,7 +19,7 @@ const set: EvalSet = {
 
 function line(id: string, method: VerdictMethod, over: Partial<ItemResult>): [string, ItemResult] {
   const item = set.items.find((i) => i.id === id)!;
-  return [resultKey(id, method), { id, method, label: item.label, norm: item.norm, prediction: 'permissible', severity: 'none', latencyMs: 100, tokens: { prompt: 10, completion: 5 }, at: 0, ...over }];
+  return [resultKey(id, 'check', method), { id, frame: 'check', method, label: item.label, norm: item.norm, prediction: 'permissible', severity: 'none', score: null, latencyMs: 100, tokens: { prompt: 10, completion: 5 }, at: 0, ...over }];
 }
 
 const results = new Map([
@@ -29,7 +31,7 @@ const results = new Map([
   // c has no fast answer yet: the run was interrupted.
 ]);
 
-const report = buildReport({ set, model: 'normguard', frame: 'check', methods: ['structured', 'fast'], concurrency: 2, outDir: '/tmp/out', results, targetPrecision: 0.5, now: new Date(0) });
+const report = buildReport({ set, model: MODEL, frames: ['check'], methods: ['structured', 'fast'], concurrency: 2, outDir: '/tmp/out', results, targetPrecision: 0.5, now: new Date(0) });
 
 describe('the evaluation report', () => {
   it('counts answered, failed and pending items per method, and scores only the answered', () => {
@@ -43,15 +45,17 @@ describe('the evaluation report', () => {
     expect(structured?.calibration?.chosen).toBeNull();
     // Agreement over the items both methods answered (a and b).
     expect(report.agreement).toEqual({ items: 2, matching: 2, rate: 1, kappa: 1 });
-    expect(report.frame).toEqual({ name: 'check', id: 'S3', strategy: 'permissibility' });
+    expect(report.frames).toEqual([{ name: 'check', id: 'S3', strategy: 'permissibility' }]);
     expect(report.set.caveat).toMatch(/^Moderators' decisions: an unbiased measure/);
   });
 
   it('has no agreement with one method', () => {
-    const one = buildReport({ set, model: 'm', frame: 'evaluate', methods: ['fast'], concurrency: 1, outDir: 'o', results, now: new Date(0) });
+    const one = buildReport({ set, model: MODEL, frames: ['evaluate'], methods: ['fast'], concurrency: 1, outDir: 'o', results, now: new Date(0) });
     expect(one.agreement).toBeNull();
     expect(one.byMethod[0]?.calibration).toBeNull();
-    expect(one.frame.id).toBe('S2');
+    expect(one.frames.map((f) => f.id)).toEqual(['S2']);
+    // Its answers were all asked in S3, so nothing of S2 is known yet.
+    expect(one.byMethod[0]).toMatchObject({ answered: 0, pending: 3 });
   });
 
   it('escapes text from chat users and the model in the HTML', () => {
