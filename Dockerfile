@@ -15,8 +15,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
 COPY adapters ./adapters
-COPY scripts/bundle.mjs ./scripts/
 COPY dashboard ./dashboard
+COPY scripts/bundle.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # --- runtime: the compiled program and production dependencies only, as the unprivileged `node` user.
