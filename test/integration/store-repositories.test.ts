@@ -257,11 +257,11 @@ function runRepositorySuite(name: string, backend: StoreBackend): void {
         const base = cacheKey(cacheParts({ situation: 'Bob shared his build.', action: 'You are worthless' }));
         expect(base).toMatch(/^[0-9a-f]{64}$/);
         expect(cacheKey(cacheParts({ action: '  YOU   are\n\tworthless ', situation: 'bob shared his BUILD.' }))).toBe(base);
-        expect(cacheKey(cacheParts({ situation: 'Ｂｏｂ shared his build.', action: 'You are worthless', intention: undefined }))).toBe(base);
+        expect(cacheKey(cacheParts({ situation: 'Ｂｏｂ shared his build.', action: 'You are worthless', intent: undefined }))).toBe(base);
         expect(cacheKey(cacheParts({ situation: 'Bob shared his build.', action: 'You are brilliant' }))).not.toBe(base);
         expect(cacheKey(cacheParts({ situation: 'Bob shared his build.', action: 'You are worthless' }, { method: 'structured' }))).not.toBe(base);
         expect(cacheKey(cacheParts({ situation: 'Bob shared his build.', action: 'You are worthless' }, { model: 'other:4b' }))).not.toBe(base);
-        expect(cacheKey(cacheParts({ situation: 'Bob shared his build.', intention: 'You are worthless' }))).not.toBe(base);
+        expect(cacheKey(cacheParts({ situation: 'Bob shared his build.', intent: 'You are worthless' }))).not.toBe(base);
       });
 
       it('stores by key, reads back marked cached, misses other keys, expires after the TTL', async () => {

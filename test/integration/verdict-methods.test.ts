@@ -15,8 +15,8 @@ import { labelledActions, loadMoralStories } from '../support/moral-stories.js';
 
 const STORIES = loadMoralStories(30);
 const ITEMS = STORIES.flatMap((s) => [
-  { fields: { situation: s.situation, intention: s.intention, action: s.moral_action }, bad: false },
-  { fields: { situation: s.situation, intention: s.intention, action: s.immoral_action }, bad: true },
+  { fields: { situation: s.situation, intent: s.intention, action: s.moral_action }, bad: false },
+  { fields: { situation: s.situation, intent: s.intention, action: s.immoral_action }, bad: true },
 ]);
 
 const sims: OllamaSimulator[] = [];
