@@ -1,18 +1,6 @@
 import { OAuth2Client } from 'arctic';
 import { isAdmin, isModerator } from '../../src/moderation/preconditions.js';
-import type { SettingsRepository } from '../../src/store/settings-repository.js';
-import { SignInError, TtlCache, type Rights, type SignedIn, type SignInProvider } from './types.js';
-
-export interface SlackSignInOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  botToken: string;
-  /** Web API base, e.g. https://slack.com/api/ (GovSlack, a proxy, or the fake in tests). */
-  apiUrl: string;
-  settings: SettingsRepository;
-  now: () => number;
-}
+import { SignInError, TtlCache, type Rights, type SignInOptions, type SignedIn, type SignInProvider } from './types.js';
 
 const SCOPES = ['openid', 'profile'];
 
@@ -21,7 +9,7 @@ const SCOPES = ['openid', 'profile'];
  * SLACK_API_URL. The person must belong to the bot's own workspace; admins and owners (users.info)
  * and the members of the moderator user groups in the settings moderate, as in chat.
  */
-export function slackSignIn(o: SlackSignInOptions): SignInProvider {
+export function slackSignIn(o: SignInOptions): SignInProvider {
   const api = o.apiUrl.endsWith('/') ? o.apiUrl : `${o.apiUrl}/`;
   const site = new URL(api).origin;
   const client = new OAuth2Client(o.clientId, o.clientSecret, o.redirectUri);
