@@ -40,11 +40,15 @@ export class SignInError extends Error {
   constructor(
     readonly reason: 'failed' | 'no-rights',
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; platformCode?: string },
   ) {
     super(message, options);
     this.name = 'SignInError';
+    this.platformCode = options?.platformCode;
   }
+
+  /** The platform's own code for a failed call (Slack's `error`), for "not found" checks and logs. */
+  readonly platformCode: string | undefined;
 }
 
 /** What each platform's sign-in needs: the OAuth app, the bot's own access and the settings its rights read. */
