@@ -86,7 +86,7 @@ describe('labelled chat items', () => {
   const item = { id: 'cm-1', label: 'impermissible', kind: 'threat', situation: 'ann is posting in a community chat channel.', intent: 'ann wants to reply.', action: 'ann writes: watch your back', why: 'x' };
   it('become items with the S3/S2 fields as they are', () => {
     expect(parseLabelled(`${JSON.stringify(item)}\n`, 'f')).toEqual([
-      { id: 'cm-1', label: 'impermissible', norm: 'threat', fields: { situation: item.situation, intention: item.intent, action: item.action } },
+      { id: 'cm-1', label: 'impermissible', norm: 'threat', fields: { situation: item.situation, intent: item.intent, action: item.action } },
     ]);
   });
   it.each([
