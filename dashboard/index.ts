@@ -7,7 +7,7 @@ import { CaseFeed } from './live.js';
 import { dashboardPlugin } from './plugin.js';
 import { discordSignIn } from './platforms/discord.js';
 import { slackSignIn } from './platforms/slack.js';
-import type { SignInProvider } from './platforms/types.js';
+import type { SignInOptions, SignInProvider } from './platforms/types.js';
 
 const SECRET_KEY = 'dash-secret';
 /** Cases each live feed compares per tick: a new or changed case is always among a workspace's newest. */
@@ -24,32 +24,13 @@ export async function startDashboard(core: App) {
   const providers: SignInProvider[] = [];
   const settings = store.repos.settings;
   const now = () => clock.now();
-  if (config.DISCORD_CLIENT_ID && config.DISCORD_CLIENT_SECRET && config.DISCORD_TOKEN) {
-    providers.push(
-      discordSignIn({
-        clientId: config.DISCORD_CLIENT_ID,
-        clientSecret: config.DISCORD_CLIENT_SECRET,
-        redirectUri: `${publicUrl}/auth/discord/callback`,
-        botToken: config.DISCORD_TOKEN,
-        apiUrl: config.DISCORD_API_URL ?? 'https://discord.com/api',
-        settings,
-        now,
-      }),
-    );
-  }
-  if (config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_BOT_TOKEN) {
-    providers.push(
-      slackSignIn({
-        clientId: config.SLACK_CLIENT_ID,
-        clientSecret: config.SLACK_CLIENT_SECRET,
-        redirectUri: `${publicUrl}/auth/slack/callback`,
-        botToken: config.SLACK_BOT_TOKEN,
-        apiUrl: config.SLACK_API_URL ?? 'https://slack.com/api/',
-        settings,
-        now,
-      }),
-    );
-  }
+  // The same OAuth app, bot access and settings for each platform; a platform is offered only when all are configured.
+  const signIn = (platform: 'discord' | 'slack', clientId: string | undefined, clientSecret: string | undefined, botToken: string | undefined, apiUrl: string): SignInOptions | null =>
+    clientId && clientSecret && botToken ? { clientId, clientSecret, botToken, apiUrl, redirectUri: `${publicUrl}/auth/${platform}/callback`, settings, now } : null;
+  const discord = signIn('discord', config.DISCORD_CLIENT_ID, config.DISCORD_CLIENT_SECRET, config.DISCORD_TOKEN, config.DISCORD_API_URL ?? 'https://discord.com/api');
+  const slack = signIn('slack', config.SLACK_CLIENT_ID, config.SLACK_CLIENT_SECRET, config.SLACK_BOT_TOKEN, config.SLACK_API_URL ?? 'https://slack.com/api/');
+  if (discord) providers.push(discordSignIn(discord));
+  if (slack) providers.push(slackSignIn(slack));
   // One secret per deployment, kept in the store: every process and every restart signs alike.
   await store.kv.setIfNotExists(SECRET_KEY, newSecret());
   const secret = (await store.kv.get<string>(SECRET_KEY)) as string;

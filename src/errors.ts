@@ -73,6 +73,13 @@ export class PlatformError extends NormguardError {
   }
 }
 
+/** The code a log line should carry: a platform's own code, else ours or the library's (`ECONNREFUSED`…). */
+export function errorCodeOf(err: unknown): string | number | undefined {
+  if (err instanceof PlatformError && err.platformCode !== null) return err.platformCode;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? code : undefined;
+}
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof PlatformError && err.failure === 'not-found';
 }

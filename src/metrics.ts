@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { errorCodeOf } from './errors.js';
 import type { Priority } from './inference/types.js';
+import type { Logger } from './logger.js';
 
 /** Prometheus metrics for one app instance: its own Registry, never prom-client's global one. */
 export class Metrics {
@@ -85,7 +87,7 @@ export interface AuditQueueSnapshot {
  * Adds the audit queue's gauges to an app's registry (scale-out roles only). Both are read from
  * Redis at scrape time, so every gateway and worker reports the same shared queue.
  */
-export function addAuditQueueGauges(metrics: Metrics, snapshot: () => Promise<AuditQueueSnapshot>): void {
+export function addAuditQueueGauges(metrics: Metrics, snapshot: () => Promise<AuditQueueSnapshot>, logger: Logger): void {
   // One Redis read per scrape serves both gauges; while Redis is away the last reading stands,
   // so /metrics keeps answering (the process's own gauges matter most during an outage).
   let last: AuditQueueSnapshot = { depth: { waiting: 0, active: 0, delayed: 0, dead: 0 }, oldestWaitingSeconds: 0 };
@@ -93,7 +95,10 @@ export function addAuditQueueGauges(metrics: Metrics, snapshot: () => Promise<Au
   const read = () => {
     pending ??= snapshot()
       .then((s) => (last = s))
-      .catch(() => last)
+      .catch((err: unknown) => {
+        logger.warn({ err, code: errorCodeOf(err) }, 'could not read the audit queue; its gauges keep the last reading');
+        return last;
+      })
       .finally(() => setTimeout(() => (pending = null), 0));
     return pending;
   };

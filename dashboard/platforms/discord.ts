@@ -1,18 +1,6 @@
 import { CodeChallengeMethod, OAuth2Client } from 'arctic';
 import { isAdmin, isModerator } from '../../src/moderation/preconditions.js';
-import type { SettingsRepository } from '../../src/store/settings-repository.js';
-import { SignInError, TtlCache, type Rights, type SignedIn, type SignInProvider } from './types.js';
-
-export interface DiscordSignInOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  botToken: string;
-  /** REST base, e.g. https://discord.com/api (or a proxy, or the fake in tests). */
-  apiUrl: string;
-  settings: SettingsRepository;
-  now: () => number;
-}
+import { SignInError, TtlCache, type Rights, type SignInOptions, type SignedIn, type SignInProvider } from './types.js';
 
 /** Discord's permission bits, as documented: the same ones the bot's preconditions read from interactions. */
 const MANAGE_GUILD = 1n << 5n;
@@ -31,7 +19,7 @@ interface PartialGuild {
  * bot's token then reads their roles and the roles' permissions in each server the bot is in,
  * and the bot's own preconditions (`isModerator`, `isAdmin`) decide what they may open.
  */
-export function discordSignIn(o: DiscordSignInOptions): SignInProvider {
+export function discordSignIn(o: SignInOptions): SignInProvider {
   const api = o.apiUrl.replace(/\/+$/, '');
   // Discord serves the consent page on the site itself (discord.com/oauth2/authorize), the token endpoint under the API.
   const site = api.replace(/\/api(\/v\d+)?$/, '');

@@ -1,18 +1,6 @@
 import { OAuth2Client } from 'arctic';
 import { isAdmin, isModerator } from '../../src/moderation/preconditions.js';
-import type { SettingsRepository } from '../../src/store/settings-repository.js';
-import { SignInError, TtlCache, type Rights, type SignedIn, type SignInProvider } from './types.js';
-
-export interface SlackSignInOptions {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  botToken: string;
-  /** Web API base, e.g. https://slack.com/api/ (GovSlack, a proxy, or the fake in tests). */
-  apiUrl: string;
-  settings: SettingsRepository;
-  now: () => number;
-}
+import { SignInError, TtlCache, type Rights, type SignInOptions, type SignedIn, type SignInProvider } from './types.js';
 
 const SCOPES = ['openid', 'profile'];
 
@@ -21,7 +9,7 @@ const SCOPES = ['openid', 'profile'];
  * SLACK_API_URL. The person must belong to the bot's own workspace; admins and owners (users.info)
  * and the members of the moderator user groups in the settings moderate, as in chat.
  */
-export function slackSignIn(o: SlackSignInOptions): SignInProvider {
+export function slackSignIn(o: SignInOptions): SignInProvider {
   const api = o.apiUrl.endsWith('/') ? o.apiUrl : `${o.apiUrl}/`;
   const site = new URL(api).origin;
   const client = new OAuth2Client(o.clientId, o.clientSecret, o.redirectUri);
@@ -30,13 +18,18 @@ export function slackSignIn(o: SlackSignInOptions): SignInProvider {
   const call = async (method: string, args: Record<string, string>, token = o.botToken): Promise<Record<string, unknown>> => {
     const res = await fetch(`${api}${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(args).toString() });
     const body = (await res.json().catch(() => ({ ok: false, error: `http_${res.status}` }))) as Record<string, unknown>;
-    if (body.ok !== true) throw new SignInError('failed', `Slack ${method} failed: ${String(body.error)}`);
+    if (body.ok !== true) throw new SignInError('failed', `Slack ${method} failed: ${String(body.error)}`, { platformCode: String(body.error) });
     return body;
+  };
+  /** Null only when Slack says the thing is not there; a refusal, rate limit or outage stays an error. */
+  const unlessMissing = (missing: string) => (err: unknown) => {
+    if (err instanceof SignInError && err.platformCode === missing) return null;
+    throw err;
   };
 
   /** As in chat: admins and owners (users.info), and the moderator user groups and users of the settings. */
   async function rightsIn(teamId: string, userId: string): Promise<Rights | null> {
-    const user = (await call('users.info', { user: userId }).catch(() => null))?.user as { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean; deleted?: boolean } | undefined;
+    const user = (await call('users.info', { user: userId }).catch(unlessMissing('user_not_found')))?.user as { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean; deleted?: boolean } | undefined;
     if (!user || user.deleted) return null;
     const settings = await o.settings.get(teamId);
     const roleIds: string[] = [];
@@ -76,7 +69,7 @@ export function slackSignIn(o: SlackSignInOptions): SignInProvider {
       const out: Array<{ id: string; name: string }> = [];
       for (const id of new Set(known)) {
         const name = await names.get(id, async () => {
-          const res = await call('conversations.info', { channel: id }).catch(() => null);
+          const res = await call('conversations.info', { channel: id }).catch(unlessMissing('channel_not_found'));
           return (res?.channel as { name?: string } | undefined)?.name ?? null;
         });
         out.push({ id, name: name ?? id });

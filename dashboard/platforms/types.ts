@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { SessionWorkspace } from '../../src/store/session-repository.js';
+import type { SettingsRepository } from '../../src/store/settings-repository.js';
 
 /** Who signed in, and the workspaces they may open (moderator or admin there), as the platform and the bot's settings say. */
 export interface SignedIn {
@@ -38,27 +40,55 @@ export class SignInError extends Error {
   constructor(
     readonly reason: 'failed' | 'no-rights',
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; platformCode?: string },
   ) {
     super(message, options);
     this.name = 'SignInError';
+    this.platformCode = options?.platformCode;
   }
+
+  /** The platform's own code for a failed call (Slack's `error`), for "not found" checks and logs. */
+  readonly platformCode: string | undefined;
 }
 
-/** A short-lived cache of directory answers (channel lists change rarely; rights are read at sign-in). */
-export class TtlCache<T> {
-  private readonly entries = new Map<string, { at: number; value: T }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number,
-  ) {}
+/** What each platform's sign-in needs: the OAuth app, the bot's own access and the settings its rights read. */
+export interface SignInOptions {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  botToken: string;
+  /** The platform's API base (a proxy, GovSlack, or the fake in tests). */
+  apiUrl: string;
+  settings: SettingsRepository;
+  now: () => number;
+}
 
+/** How many directory answers a cache keeps; the least recently used go first. */
+const MAX_ENTRIES = 1000;
+
+/**
+ * A short-lived cache of directory answers (channel lists change rarely; rights are read at
+ * sign-in), on lru-cache: a lookup already in flight for a key is joined, not repeated. Answers
+ * may be null ("not a member"), which lru-cache cannot hold, so each is kept in a box.
+ */
+export class TtlCache<T> {
+  readonly #cache: LRUCache<string, { value: T }, () => Promise<T>>;
+
+  constructor(ttlMs: number, now: () => number) {
+    this.#cache = new LRUCache<string, { value: T }, () => Promise<T>>({
+      max: MAX_ENTRIES,
+      ttl: ttlMs,
+      // TTLs follow the injected clock (tests advance it); +1 because lru-cache reads a start time
+      // of 0 as "no start". ttlResolution 0: no timers.
+      perf: { now: () => now() + 1 },
+      ttlResolution: 0,
+      fetchMethod: async (_key, _stale, { context }) => ({ value: await context() }),
+    });
+  }
+
+  /** The cached answer, or `load`'s (which a failure leaves uncached). */
   async get(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
-    const value = await load();
-    this.entries.set(key, { at: this.now(), value });
-    if (this.entries.size > 1000) this.entries.delete(this.entries.keys().next().value as string);
-    return value;
+    const boxed = await this.#cache.fetch(key, { context: load });
+    return (boxed as { value: T }).value;
   }
 }

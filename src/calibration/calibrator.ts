@@ -2,6 +2,7 @@ import { startBudget } from '../assessment/deadline.js';
 import type { TurnLimits } from '../assessment/turns.js';
 import type { Clock } from '../clock.js';
 import type { InferenceClient } from '../inference/types.js';
+import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { probeFrame, type ProbeOutcome } from './probes.js';
 import { CALIBRATED_FRAMES, DEFAULT_THRESHOLD, type CalibratedFrame, type CalibrationRecord } from './record.js';
@@ -139,7 +140,12 @@ export class Calibrator implements FrameBiasSource {
 
   private async load(): Promise<CalibrationRecord> {
     const { inference, store, logger, clock } = this.options;
-    const digest = (await this.options.digest?.().catch(() => null)) ?? null;
+    // Without a digest the record is keyed by the model name alone: still usable, so only logged.
+    const digest =
+      (await this.options.digest?.().catch((err: unknown) => {
+        logger.warn({ err, code: errorCodeOf(err) }, 'could not read the model digest; calibration is keyed by the model name');
+        return null;
+      })) ?? null;
     this.lastDigest = digest;
     const key = keyOf(inference.model, digest);
     this.checkedAt = clock.now();

@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { NormguardError } from '../errors.js';
+import { parseJsonLines, recordText } from './json-lines.js';
 import { isLabelledRecord, parseLabelled } from './labelled.js';
 import type { EvalItem, EvalSet } from './types.js';
 
-const text = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
-  .trim()
-  .min(1, 'is empty');
+const text = recordText();
 
 /** One Moral Stories record (data/README.md); the consequences are not needed to audit an action. */
 const storySchema = z.object(
@@ -24,39 +22,9 @@ const storySchema = z.object(
 );
 export type Story = z.infer<typeof storySchema>;
 
-/**
- * Parses Moral Stories JSON Lines. Every problem names its line, so a hand-edited file is quick
- * to fix. Blank lines are allowed; a repeated ID is not, because resuming matches items by ID.
- */
+/** Parses Moral Stories JSON Lines; every problem names its line, and a repeated ID is refused. */
 export function parseStories(content: string, source: string): Story[] {
-  const stories: Story[] = [];
-  const seen = new Map<string, number>();
-  const lines = content.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').replace(/\r$/, '');
-    const lineNo = i + 1;
-    if (line.trim().length === 0) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw bad(source, lineNo, `not valid JSON (${(err as Error).message})`);
-    }
-    const parsed = storySchema.safeParse(json);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => {
-        const field = issue.path.join('.');
-        return field ? `"${field}" ${issue.message}` : issue.message;
-      });
-      throw bad(source, lineNo, `not a Moral Stories record: ${problems.join('; ')}`);
-    }
-    const earlier = seen.get(parsed.data.ID);
-    if (earlier !== undefined) throw bad(source, lineNo, `ID "${parsed.data.ID}" was already used on line ${earlier}`);
-    seen.set(parsed.data.ID, lineNo);
-    stories.push(parsed.data);
-  }
-  if (stories.length === 0) throw new NormguardError('BAD_INPUT', `${source} holds no records (expected one Moral Stories JSON object per line)`);
-  return stories;
+  return parseJsonLines(content, source, { schema: storySchema, what: 'a Moral Stories record', id: (r) => r.ID, idField: 'ID', expected: 'records (expected one Moral Stories JSON object per line)' });
 }
 
 /** Each story yields two items: its moral action (permissible) and its immoral action (impermissible). */
@@ -98,8 +66,4 @@ function firstRecord(content: string): unknown {
   } catch {
     return null;
   }
-}
-
-function bad(source: string, line: number, message: string): NormguardError {
-  return new NormguardError('BAD_INPUT', `${source} line ${line}: ${message}`);
 }

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { Clock } from '../clock.js';
-import { NormguardError } from '../errors.js';
+import { NormguardError, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CircuitBreaker } from './breaker.js';
 import { classifyError, isThinkingUnsupported, modelMissing } from './classify.js';
@@ -204,7 +204,9 @@ export class OllamaBackend {
       .then((show) => {
         if (show) this.thinking = show.capabilities.includes('thinking') ? 'supported' : 'unsupported';
       })
-      .catch(() => {
+      .catch((err: unknown) => {
+        // Unknown is fine (the 400 fallback covers it); ask again next time, and say why at debug.
+        this.options.logger.debug({ err, code: errorCodeOf(err), backend: this.url }, 'could not read the model capabilities');
         this.capabilitiesChecked = null;
       });
     return this.capabilitiesChecked;

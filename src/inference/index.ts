@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { OllamaBackend } from './backend.js';
 import { ScheduledInferenceClient } from './client.js';
@@ -67,7 +68,11 @@ export function createInference(config: Config, deps: { clock: Clock; logger: Lo
     health: () => Promise.all(backends.map((b) => b.health())),
     modelDigest: async () => {
       for (const backend of backends) {
-        const digest = await backend.modelDigest().catch(() => null);
+        // One host that cannot answer must not hide another's digest.
+        const digest = await backend.modelDigest().catch((err: unknown) => {
+          logger.warn({ err, code: errorCodeOf(err), backend: backend.url }, 'could not read the model digest');
+          return null;
+        });
         if (digest) return digest;
       }
       return null;

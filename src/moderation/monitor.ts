@@ -1,7 +1,7 @@
 import type { Assessor } from '../assessment/assessor.js';
 import type { Assessment, VerdictMethod } from '../assessment/types.js';
 import type { Clock } from '../clock.js';
-import { NormguardError } from '../errors.js';
+import { NormguardError, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { decide, type PolicyResult } from '../policy/decide.js';
 import type { WorkspaceSettings } from '../policy/settings.js';
@@ -169,7 +169,10 @@ export class Monitor {
   private async failed(message: IncomingMessage, err: unknown): Promise<MonitorOutcome> {
     const error = err instanceof NormguardError ? err : new NormguardError('MODEL_UNAVAILABLE', String(err));
     this.logFor(message).warn({ code: error.code }, `passive audit failed: ${error.message}`);
-    await this.deps.activity.count(message.workspaceId, 'failed').catch(() => undefined);
+    // The failure is already reported; a counter that cannot be written must not hide it.
+    await this.deps.activity.count(message.workspaceId, 'failed').catch((countErr: unknown) => {
+      this.logFor(message).warn({ err: countErr, code: errorCodeOf(countErr) }, 'could not count a failed audit');
+    });
     return { kind: 'failed', error };
   }
 

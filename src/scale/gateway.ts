@@ -1,6 +1,6 @@
 import { Job, QueueEvents } from 'bullmq';
 import type { OrphanRenderer, PassiveAudits } from '../app.js';
-import { NormguardError } from '../errors.js';
+import { NormguardError, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { IncomingMessage } from '../moderation/message.js';
 import type { Monitor, MonitorOutcome } from '../moderation/monitor.js';
@@ -208,7 +208,10 @@ export class QueuedPassiveAudits implements PassiveAudits {
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.options.kv.delete(heartbeatKey(this.options.gatewayId)).catch(() => false);
+    // The heartbeat expires by itself; a failed delete only delays its going.
+    await this.options.kv.delete(heartbeatKey(this.options.gatewayId)).catch((err: unknown) => {
+      this.logger.warn({ err, code: errorCodeOf(err) }, 'could not remove the gateway heartbeat; it expires on its own');
+    });
     for (const jobId of [...this.waiting.keys()]) this.settle(jobId, { kind: 'failed', error: new NormguardError('MODEL_UNAVAILABLE', 'gateway stopping') });
     await this.events.close();
   }

@@ -54,7 +54,7 @@ export async function startRole(role: Role, core: App, startAdapters?: AdapterSt
   const connections = new QueueConnections(url, `normguard:${config.NORMGUARD_REDIS_NAMESPACE}`, core.logger);
   const { connect } = connections;
   const queue = new AuditQueue({ connect, prefix, logger: core.logger, attempts: config.NORMGUARD_QUEUE_ATTEMPTS, backoffMs: config.NORMGUARD_QUEUE_BACKOFF_MS });
-  addAuditQueueGauges(core.metrics, () => queue.snapshot());
+  addAuditQueueGauges(core.metrics, () => queue.snapshot(), core.logger);
   const closeQueue = async () => {
     await queue.close().catch((err: unknown) => core.logger.warn({ err }, 'queue did not close cleanly'));
     connections.closeAll();

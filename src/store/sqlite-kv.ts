@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import { Keyv } from 'keyv';
+import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { KeyvKvStore } from './keyv-kv.js';
 import type { KvStore } from './kv.js';
@@ -55,7 +56,8 @@ export async function openSqliteKv(options: SqliteKvOptions): Promise<KvStore> {
     await adapter.query('PRAGMA synchronous = NORMAL');
     await createStructureTables(adapter);
   } catch (err) {
-    await adapter.disconnect().catch(() => undefined);
+    // The open failure is what the caller needs; a failed disconnect is only logged.
+    await adapter.disconnect().catch((closeErr: unknown) => log.warn({ err: closeErr, code: errorCodeOf(closeErr) }, 'could not close the database after a failed open'));
     throw storeError(`${label}: cannot open the database: ${messageOf(err)}`, err);
   }
   const prune = async () => {

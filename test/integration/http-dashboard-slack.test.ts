@@ -128,6 +128,18 @@ describe('dashboard with Sign in with Slack', () => {
     expect(after.headers.get('location')).toMatch(/^\/login\?error=expired/);
   });
 
+  it('a rights check that Slack rate-limits is an error, not a demotion: nothing changes and the session stays', async () => {
+    const owner = new Browser();
+    expect((await owner.signIn(users.owner.id)).headers.get('location')).toBe(`/w/${teamId}/queue`);
+    const csrf = await owner.csrf(`/w/${teamId}/queue`);
+    w.slack.failNext('users.info', 'ratelimited');
+    const failed = await owner.post(`/w/${teamId}/cases/${caseId}/dismiss`, { _csrf: csrf, reason: 'not now' });
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).not.toContain('no longer moderate');
+    expect((await w.core.store.repos.cases.get(caseId))?.status).not.toBe('dismissed');
+    expect((await owner.fetch(`/w/${teamId}/queue`, { headers: { accept: 'text/html' } })).status).toBe(200);
+  });
+
   it('a member who moderates nothing is refused at sign-in', async () => {
     const alice = new Browser();
     const res = await alice.signIn(users.alice.id);
