@@ -1,6 +1,6 @@
 // A fake Discord on 127.0.0.1 — gateway WebSocket and REST on one HTTP server — that speaks the
 // genuine wire protocol, so tests drive the real discord.js Client against it. Each call owns its
-// own state; see /work/shared/reference/discord-harness.md for the protocol facts it follows.
+// own state; test/fakes/discord/README.md lists the protocol facts it follows.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
