@@ -4,7 +4,6 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -17,6 +16,8 @@ import { ActivityLog } from '../../src/moderation/activity-log.js';
 import { silentLogger } from '../../src/logger.js';
 import { defaultGuild, FIXTURE, Permissions, startFakeDiscord, type FakeDiscord, type GuildSpec } from '../fakes/discord/index.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../fakes/ollama/index.js';
+import { freePort } from '../support/free-port.js';
+export { freePort } from '../support/free-port.js';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
 export const ARTIFACTS = join(REPO, 'test-artifacts');
@@ -53,17 +54,6 @@ export function worldGuilds(): GuildSpec[] {
     ],
   };
   return [a, b];
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Product {

@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
@@ -10,6 +9,7 @@ import { silentLogger, type Logger } from '../../../src/logger.js';
 import type { IncomingMessage } from '../../../src/moderation/index.js';
 import type { ChannelMode } from '../../../src/policy/settings.js';
 import { testConfig } from '../../support/config.js';
+export { freePort } from '../../support/free-port.js';
 
 /**
  * Short deadlines so every fault resolves in about a second, with the same relations as the
@@ -144,18 +144,6 @@ export async function monitorChannel(core: Api['core'] | App, mode: ChannelMode,
 /** Distinct insults, so no two are answered from a cache. */
 export function insults(n: number, tag: string): string[] {
   return Array.from({ length: n }, (_, i) => `You are a stupid idiot number ${i} (${tag}) and everyone here knows it`);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls until `check` holds; throws with `what` after `timeoutMs`. */
